@@ -1,0 +1,10 @@
+package io.gossipnet.core;
+
+/** A transport-level connection, as returned by the {@code TRANSPORT_CONNECTIONS_*} options. */
+public interface PeerConnectionInfo extends Peer {
+  /** The remote address of the connection. */
+  String address();
+
+  /** The transport that carries it: {@code "ws"}, {@code "p2p"} or {@code "mem"}. */
+  String networkType();
+}

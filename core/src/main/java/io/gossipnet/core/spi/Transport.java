@@ -1,0 +1,44 @@
+package io.gossipnet.core.spi;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A way to reach peers: listens, dials, runs the handshake, and hands established {@link
+ * MessageConnection}s to the engine. WebSocket, libp2p and in-memory transports implement it; the
+ * engine ({@link io.gossipnet.core.engine.NetworkEngine}) does everything else.
+ */
+public interface Transport {
+  /** The network type reported for this transport's peers: {@code "ws"}, {@code "p2p"}, ... */
+  String networkType();
+
+  /**
+   * Starts listening if the configuration asks for it. From now on the transport reports every
+   * accepted, handshaken connection to {@link TransportContext#acceptIncoming}.
+   */
+  void start(TransportContext context) throws IOException;
+
+  /** Stops listening and closes the transport's resources. Idempotent. */
+  void stop();
+
+  /** The address peers can dial this node at, once listening. */
+  Optional<String> listenAddress();
+
+  /**
+   * Dials {@code address} and runs the handshake. The future fails with {@link HandshakeException}
+   * when the remote refused (with its status and any Retry-After), or with an IOException.
+   */
+  CompletableFuture<EstablishedConnection> dial(String address);
+
+  /** How this transport serves and calls HTTP, or null if it does not. */
+  HttpHosting http();
+
+  /**
+   * A dialed connection and what its handshake established.
+   *
+   * @param connection the connection
+   * @param handshake the handshake data
+   */
+  record EstablishedConnection(MessageConnection connection, PeerHandshake handshake) {}
+}
