@@ -31,6 +31,14 @@ public interface Transport {
    */
   CompletableFuture<EstablishedConnection> dial(String address);
 
+  /**
+   * The form of an address used to compare it with others (to avoid dialing an address twice or
+   * dialing ourselves). By default the address itself.
+   */
+  default String canonicalAddress(String address) {
+    return address;
+  }
+
   /** How this transport serves and calls HTTP, or null if it does not. */
   HttpHosting http();
 

@@ -1,0 +1,172 @@
+package io.gossipnet.core.engine;
+
+import io.gossipnet.core.GossipException;
+import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.core.Peer;
+import io.gossipnet.core.Tag;
+import io.gossipnet.core.filter.Digest;
+import io.gossipnet.core.metrics.NetworkMetrics;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed's {@code msgBroadcaster}: a high-priority queue and a bulk queue of broadcast requests,
+ * drained by one thread, high priority first. Each request's frame (and its digest, for large
+ * messages) is prepared once and the same {@link OutboundMessage} is queued to every peer, so the
+ * per-peer cost is one reference in that peer's ring.
+ */
+final class Broadcaster {
+  private static final Logger log = LoggerFactory.getLogger(Broadcaster.class);
+  private static final long NO_PEER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  private final NetworkConfig config;
+  private final NetworkMetrics metrics;
+  private final Supplier<WsPeer[]> peers;
+  private final PriorityQueuePair<Request> queue;
+  private final long maxQueueNanos;
+  private volatile boolean running = true;
+  private Thread thread;
+
+  /** A queued broadcast. */
+  private record Request(
+      Tag tag, byte[] data, Peer except, long enqueueNanos, CountDownLatch done) {}
+
+  Broadcaster(NetworkConfig config, NetworkMetrics metrics, Supplier<WsPeer[]> peers) {
+    this.config = config;
+    this.metrics = metrics;
+    this.peers = peers;
+    this.queue =
+        new PriorityQueuePair<>(config.broadcastQueueHighPrioritySize(), config.broadcastQueueBulkSize());
+    this.maxQueueNanos = config.maxMessageQueueDuration().toNanos();
+  }
+
+  void start() {
+    thread = Thread.ofVirtual().name("gossipnet-broadcaster").start(this::run);
+  }
+
+  void stop() {
+    running = false;
+    java.util.List<Request> left = new java.util.ArrayList<>();
+    queue.close(left);
+    for (Request r : left) {
+      if (r.done != null) {
+        r.done.countDown();
+      }
+    }
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Queues a broadcast; see {@link io.gossipnet.core.GossipNode#broadcast}. */
+  void broadcast(Tag tag, byte[] data, boolean wait, Peer except) {
+    if (config.disableNetworking()) {
+      return;
+    }
+    if (!running) {
+      throw new GossipException.Closed("network is stopped");
+    }
+    boolean high = tag.highPriority();
+    if (!wait) {
+      if (!queue.offer(new Request(tag, data, except, System.nanoTime(), null), high)) {
+        metrics.broadcastQueueFull.increment();
+        if (!running) {
+          throw new GossipException.Closed("network is stopped");
+        }
+        throw new GossipException.QueueFull("broadcast queue is full");
+      }
+      return;
+    }
+    CountDownLatch done = new CountDownLatch(1);
+    try {
+      if (!queue.put(new Request(tag, data, except, System.nanoTime(), done), high)) {
+        throw new GossipException.Closed("network is stopped");
+      }
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GossipException("interrupted while broadcasting", e);
+    }
+  }
+
+  private void run() {
+    while (running) {
+      Request r;
+      try {
+        r = queue.poll(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        break;
+      }
+      if (r == null) {
+        continue;
+      }
+      try {
+        deliver(r);
+      } catch (InterruptedException e) {
+        if (r.done != null) {
+          r.done.countDown();
+        }
+        break;
+      } catch (RuntimeException e) {
+        log.error("broadcast of {} failed", r.tag, e);
+      } finally {
+        if (r.done != null) {
+          r.done.countDown();
+        }
+      }
+    }
+  }
+
+  private void deliver(Request r) throws InterruptedException {
+    WsPeer[] snapshot = peers.get();
+    // The seed polls every 5 ms until a first peer appears or the request goes stale.
+    while (snapshot.length == 0) {
+      if (System.nanoTime() - r.enqueueNanos > maxQueueNanos || !running) {
+        metrics.broadcastsDropped.increment();
+        return;
+      }
+      TimeUnit.NANOSECONDS.sleep(NO_PEER_POLL_NANOS);
+      snapshot = peers.get();
+    }
+    long now = System.nanoTime();
+    if (now - r.enqueueNanos > maxQueueNanos) {
+      metrics.broadcastsDropped.increment();
+      return;
+    }
+    OutboundMessage msg = prepare(r.tag, r.data, r.enqueueNanos);
+    int limit = config.broadcastConnectionsLimit();
+    int sent = 0;
+    boolean high = r.tag.highPriority();
+    for (WsPeer p : snapshot) {
+      if (limit >= 0 && sent >= limit) {
+        break;
+      }
+      if (p == r.except) {
+        continue;
+      }
+      if (p.writeNonBlock(msg, high)) {
+        sent++;
+      } else {
+        metrics.peerBroadcastDropped.increment();
+      }
+    }
+    metrics.broadcasts.increment();
+  }
+
+  /** Builds the frame once, with the digest the outgoing filters use for large messages. */
+  OutboundMessage prepare(Tag tag, byte[] data, long enqueueNanos) {
+    Digest digest =
+        config.enableOutgoingMessageFiltering() && data.length >= config.messageFilterSize()
+            ? Digest.of(tag, data)
+            : null;
+    return new OutboundMessage(OutboundMessage.frame(tag, data), tag.code(), digest, enqueueNanos, null);
+  }
+}

@@ -1,0 +1,747 @@
+package io.gossipnet.core.engine;
+
+import io.gossipnet.core.DisconnectReason;
+import io.gossipnet.core.GossipException;
+import io.gossipnet.core.GossipNode;
+import io.gossipnet.core.HttpPeer;
+import io.gossipnet.core.IncomingMessage;
+import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.core.OutgoingMessage;
+import io.gossipnet.core.Peer;
+import io.gossipnet.core.PeerOption;
+import io.gossipnet.core.Tag;
+import io.gossipnet.core.TaggedHandler;
+import io.gossipnet.core.TaggedValidator;
+import io.gossipnet.core.Tags;
+import io.gossipnet.core.filter.Digest;
+import io.gossipnet.core.filter.IncomingDuplicateFilter;
+import io.gossipnet.core.http.HttpHandler;
+import io.gossipnet.core.http.PeerHttpClient;
+import io.gossipnet.core.identity.HandshakeIdentity;
+import io.gossipnet.core.identity.IdentityChallengeScheme;
+import io.gossipnet.core.identity.IdentityException;
+import io.gossipnet.core.identity.IdentityTracker;
+import io.gossipnet.core.interest.MessageOfInterest;
+import io.gossipnet.core.mesh.MeshStrategy;
+import io.gossipnet.core.mesh.Mesher;
+import io.gossipnet.core.metrics.NetworkMetrics;
+import io.gossipnet.core.phonebook.Phonebook;
+import io.gossipnet.core.phonebook.RateLimitingHttpClient;
+import io.gossipnet.core.phonebook.Role;
+import io.gossipnet.core.spi.HandshakeException;
+import io.gossipnet.core.spi.HttpHosting;
+import io.gossipnet.core.spi.MessageConnection;
+import io.gossipnet.core.spi.PayloadLimit;
+import io.gossipnet.core.spi.PeerHandshake;
+import io.gossipnet.core.spi.Transport;
+import io.gossipnet.core.spi.TransportContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport-neutral network: everything of a {@link GossipNode} except moving bytes. A
+ * transport ({@link Transport}) listens, dials and hands over handshaken {@link MessageConnection}s;
+ * the engine runs the peers ({@link WsPeer}), the {@link Broadcaster}, the handler threads with
+ * the shared read buffer, the {@link Multiplexer}, the phonebook and the mesh, the identity
+ * tracker and the message-of-interest state. {@code WsNetwork} and {@code P2PNetwork} are this
+ * class over their transports.
+ */
+public class NetworkEngine implements GossipNode {
+  private static final Logger log = LoggerFactory.getLogger(NetworkEngine.class);
+
+  private final NetworkConfig config;
+  private final Transport transport;
+  private final NetworkMetrics metrics;
+  private final Multiplexer multiplexer = new Multiplexer();
+  private final Broadcaster broadcaster;
+  private final ArrayBlockingQueue<Delivery> readBuffer;
+  private final Phonebook phonebook;
+  private final IdentityChallengeScheme identity;
+  private final IdentityTracker identityTracker;
+  private final IncomingDuplicateFilter incomingFilter;
+  private final Mesher mesher;
+  private final byte[] nodeRandom = new byte[10];
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Set<String> dialing = ConcurrentHashMap.newKeySet();
+  private final PayloadLimit payloadLimit;
+
+  private final Object peersLock = new Object();
+  private volatile WsPeer[] peers = new WsPeer[0];
+
+  private final Object interestLock = new Object();
+  private Set<Tag> messagesOfInterest;
+  private byte[] messagesOfInterestEncoded;
+  private int messagesOfInterestGeneration;
+
+  private final List<Thread> workers = new ArrayList<>();
+  private ScheduledExecutorService scheduler;
+  private volatile long lastNetworkAdvanceNanos = System.nanoTime();
+
+  /** A message in the shared read buffer. */
+  private record Delivery(IncomingMessage msg, WsPeer peer, long enqueuedNanos) {}
+
+  /**
+   * Creates a network over a transport.
+   *
+   * @param config the settings
+   * @param transport the transport
+   * @param registry where the meters go
+   * @param identity the identity challenge, or null to run without it
+   * @param identityTracker the tracker of connected identities (shared in a hybrid node)
+   */
+  public NetworkEngine(
+      NetworkConfig config,
+      Transport transport,
+      MeterRegistry registry,
+      IdentityChallengeScheme identity,
+      IdentityTracker identityTracker) {
+    this.config = config;
+    this.transport = transport;
+    this.metrics = new NetworkMetrics(registry);
+    this.identity = config.enableIdentityChallenge() ? identity : null;
+    this.identityTracker = identityTracker == null ? IdentityTracker.noop() : identityTracker;
+    this.broadcaster = new Broadcaster(config, metrics, () -> peers);
+    this.readBuffer = new ArrayBlockingQueue<>(config.effectiveReadBufferSize());
+    this.phonebook = createPhonebook();
+    this.incomingFilter =
+        config.enableIncomingMessageFilter()
+            ? new IncomingDuplicateFilter(config.incomingFilterBuckets(), config.incomingFilterBucketSize())
+            : null;
+    this.mesher = new Mesher(createMeshStrategy(), config.meshInterval());
+    new SecureRandom().nextBytes(nodeRandom);
+    Tags tags = config.tags();
+    this.payloadLimit =
+        code -> {
+          Tag t = tags.lookup(code);
+          return t == null || t.maxPayloadSize() == 0 ? Tags.MAX_MESSAGE_LENGTH : t.maxPayloadSize();
+        };
+    metrics.gauge("gossipnet.peers", "connected peers", () -> peers.length);
+    metrics.gauge("gossipnet.peers.incoming", "incoming peers", () -> count(false));
+    metrics.gauge("gossipnet.peers.outgoing", "outgoing peers", () -> count(true));
+    metrics.gauge("gossipnet.read.buffer.size", "messages waiting for handlers", readBuffer::size);
+  }
+
+  /** Hook: the phonebook. */
+  protected Phonebook createPhonebook() {
+    return Phonebook.from(config);
+  }
+
+  /** Hook: the mesh strategy; by default dial phonebook relays toward the fanout. */
+  protected MeshStrategy createMeshStrategy() {
+    return this::dialRelaysPass;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
+    if (!config.relayPeers().isEmpty()) {
+      phonebook.addPersistentPeers(config.relayPeers(), config.genesisId(), Role.RELAY);
+    }
+    if (config.relays() && config.tags().lookup("SP") != null) {
+      registerMessageInterest(config.tags().lookup("SP"));
+    }
+    for (int i = 0; i < config.handlerThreads(); i++) {
+      workers.add(Thread.ofVirtual().name("gossipnet-handler-" + i).start(this::handlerLoop));
+    }
+    broadcaster.start();
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "gossipnet-maintenance");
+              t.setDaemon(true);
+              return t;
+            });
+    long slow = config.slowWriterCheckInterval().toMillis();
+    long idle = config.idleCheckInterval().toMillis();
+    scheduler.scheduleAtFixedRate(this::checkLiveness, slow, Math.min(slow, idle), TimeUnit.MILLISECONDS);
+    try {
+      transport.start(new Context());
+    } catch (IOException e) {
+      stop();
+      throw new GossipException("transport " + transport.networkType() + " failed to start: " + e.getMessage(), e);
+    }
+    mesher.start();
+    log.info("network {} started: genesis {}, address {}", transport.networkType(), config.genesisId(), address().orElse("(not listening)"));
+  }
+
+  @Override
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    mesher.stop();
+    broadcaster.stop();
+    WsPeer[] all = peers;
+    List<Thread> closers = new ArrayList<>();
+    for (WsPeer p : all) {
+      closers.add(Thread.ofVirtual().start(() -> p.closeAndWait(DisconnectReason.NODE_SHUTDOWN, config.shutdownAckTimeout())));
+    }
+    joinAll(closers);
+    transport.stop();
+    for (Thread t : workers) {
+      t.interrupt();
+    }
+    joinAll(workers);
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    readBuffer.clear();
+    log.info("network {} stopped", transport.networkType());
+  }
+
+  private static void joinAll(List<Thread> threads) {
+    for (Thread t : threads) {
+      try {
+        t.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  @Override
+  public void broadcast(Tag tag, byte[] data, boolean wait, Peer except) {
+    if (stopped.get()) {
+      throw new GossipException.Closed("network is stopped");
+    }
+    broadcaster.broadcast(tag, data, wait, except);
+  }
+
+  @Override
+  public void relay(Tag tag, byte[] data, boolean wait, Peer except) {
+    if (config.relays()) {
+      broadcast(tag, data, wait, except);
+    }
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  boolean enqueueForHandlers(IncomingMessage msg, WsPeer peer) throws InterruptedException {
+    if (stopped.get()) {
+      return false;
+    }
+    readBuffer.put(new Delivery(msg, peer, System.nanoTime()));
+    return true;
+  }
+
+  private void handlerLoop() {
+    while (!stopped.get()) {
+      Delivery d;
+      try {
+        d = readBuffer.poll(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (d == null) {
+        continue;
+      }
+      d.peer.messageTaken();
+      long start = System.nanoTime();
+      metrics.readBufferWait.record(start - d.enqueuedNanos, TimeUnit.NANOSECONDS);
+      try {
+        handle(d.msg, d.peer);
+      } catch (RuntimeException e) {
+        log.warn("handler for {} from {} failed", d.msg.tag(), d.peer, e);
+      }
+      metrics.handle.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void handle(IncomingMessage msg, WsPeer peer) {
+    Tag tag = msg.tag();
+    if (config.enableOutgoingMessageFiltering()
+        && msg.data().length >= config.messageFilterSize()
+        && !tag.equals(Tags.MS)) {
+      // Tell the other peers we have this one, so they do not send it to us too.
+      byte[] digest = Digest.of(tag, msg.data()).toBytes();
+      try {
+        broadcaster.broadcast(Tags.MS, digest, false, peer);
+      } catch (GossipException e) {
+        log.debug("MS digest not sent: {}", e.getMessage());
+      }
+    }
+    if (tag.equals(Tags.NI)) {
+      verifyIdentity(msg, peer);
+      return;
+    }
+    OutgoingMessage out = multiplexer.handle(msg);
+    switch (out.action()) {
+      case DISCONNECT -> peer.close(out.reason() == null ? DisconnectReason.BAD_DATA : out.reason());
+      case BROADCAST -> {
+        try {
+          broadcaster.broadcast(tag, msg.data(), false, peer);
+        } catch (GossipException e) {
+          log.debug("re-broadcast of {} dropped: {}", tag, e.getMessage());
+        }
+      }
+      case RESPOND -> peer.respond(msg, out);
+      default -> {}
+    }
+  }
+
+  private void verifyIdentity(IncomingMessage msg, WsPeer peer) {
+    if (peer.identityVerified() || identity == null) {
+      return;
+    }
+    HandshakeIdentity.Pending pending = peer.pendingIdentity();
+    if (pending == null) {
+      return;
+    }
+    try {
+      identity.verifyVerificationMessage(msg.data(), pending);
+    } catch (IdentityException e) {
+      metrics.identityError.increment();
+      log.info("peer {} sent bad identity verification: {}", peer, e.getMessage());
+      peer.close(DisconnectReason.BAD_IDENTITY_DATA);
+      return;
+    }
+    peer.markIdentityVerified(pending.peerPublicKey());
+    if (!identityTracker.setIdentity(pending.peerPublicKey(), peer)) {
+      metrics.identityDuplicate.increment();
+      log.info("peer {} is a duplicate connection", peer);
+      peer.close(DisconnectReason.DUPLICATE_CONNECTION);
+    }
+  }
+
+  // ---------------------------------------------------------------- peers
+
+  /**
+   * Adds a handshaken connection as a peer and starts its loops.
+   *
+   * @return the peer, or null if it was refused (duplicate identity)
+   */
+  protected WsPeer addPeer(MessageConnection conn, PeerHandshake handshake) {
+    if (stopped.get()) {
+      conn.close(DisconnectReason.NODE_SHUTDOWN, config.shutdownAckTimeout());
+      return null;
+    }
+    WsPeer peer = new WsPeer(this, conn, handshake);
+    HandshakeIdentity id = handshake.identity();
+    byte[] verificationToSend = null;
+    if (id instanceof HandshakeIdentity.Verified v && identity != null) {
+      if (!identityTracker.setIdentity(v.peerPublicKey(), peer)) {
+        metrics.identityDuplicate.increment();
+        metrics.disconnected(DisconnectReason.DUPLICATE_CONNECTION);
+        log.info("event=ConnectFailed remote={} reason=DuplicateConnection", conn.remoteAddress());
+        conn.close(DisconnectReason.DUPLICATE_CONNECTION, config.disconnectAckTimeout());
+        return null;
+      }
+      peer.markIdentityVerified(v.peerPublicKey());
+      verificationToSend = identity.verificationMessage(v.responseChallenge());
+    } else if (id instanceof HandshakeIdentity.Pending p) {
+      peer.setPendingIdentity(p);
+    }
+    int count;
+    synchronized (peersLock) {
+      WsPeer[] old = peers;
+      WsPeer[] next = Arrays.copyOf(old, old.length + 1);
+      // Outgoing peers first: with a broadcast limit they are favoured, as in the seed's heap.
+      if (conn.outgoing()) {
+        System.arraycopy(old, 0, next, 1, old.length);
+        next[0] = peer;
+      } else {
+        next[old.length] = peer;
+      }
+      peers = next;
+      count = next.length;
+    }
+    peer.start();
+    log.info("event={} remote={}", conn.outgoing() ? "ConnectedOut" : "ConnectedIn", conn.remoteAddress());
+    if (verificationToSend != null) {
+      peer.sendControl(Tags.NI, verificationToSend);
+    }
+    maybeSendMessagesOfInterest(peer);
+    if (count >= config.gossipFanout()) {
+      ready.complete(null);
+    } else if (count == 1 && scheduler != null && !ready.isDone()) {
+      scheduler.schedule(() -> ready.complete(null), config.eventualReadyDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    if (peer.isClosed()) {
+      removePeer(peer);
+    }
+    return peer;
+  }
+
+  /** Called once by a peer when it closes. */
+  void peerClosed(WsPeer peer, DisconnectReason reason) {
+    removePeer(peer);
+    identityTracker.removeIdentity(peer);
+    metrics.disconnected(reason);
+    log.info("event=Disconnected remote={} reason={}", peer.address(), reason);
+  }
+
+  private void removePeer(WsPeer peer) {
+    synchronized (peersLock) {
+      WsPeer[] old = peers;
+      int i = Arrays.asList(old).indexOf(peer);
+      if (i < 0) {
+        return;
+      }
+      WsPeer[] next = new WsPeer[old.length - 1];
+      System.arraycopy(old, 0, next, 0, i);
+      System.arraycopy(old, i + 1, next, i, old.length - i - 1);
+      peers = next;
+    }
+  }
+
+  private int count(boolean outgoing) {
+    int n = 0;
+    for (WsPeer p : peers) {
+      if (p.outgoing() == outgoing) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private int countFrom(String host) {
+    int n = 0;
+    for (WsPeer p : peers) {
+      if (!p.outgoing() && host.equals(p.connection().remoteHost())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The connected peers, outgoing first. */
+  public List<WsPeer> connectedPeers() {
+    return List.of(peers);
+  }
+
+  @Override
+  public List<Peer> getPeers(PeerOption... options) {
+    List<Peer> out = new ArrayList<>();
+    for (PeerOption o : options) {
+      switch (o) {
+        case CONNECTED_OUT, TRANSPORT_CONNECTIONS_OUT -> {
+          for (WsPeer p : peers) {
+            if (p.outgoing()) {
+              out.add(p);
+            }
+          }
+        }
+        case CONNECTED_IN, TRANSPORT_CONNECTIONS_IN -> {
+          for (WsPeer p : peers) {
+            if (!p.outgoing()) {
+              out.add(p);
+            }
+          }
+        }
+        case PHONEBOOK_RELAYS -> addPhonebookPeers(out, Role.RELAY);
+        case PHONEBOOK_ARCHIVAL -> addPhonebookPeers(out, Role.ARCHIVAL);
+        default -> throw new IllegalArgumentException("unknown option " + o);
+      }
+    }
+    return out;
+  }
+
+  private void addPhonebookPeers(List<Peer> out, Role role) {
+    for (String a : phonebook.getAddresses(1000, role)) {
+      out.add(new PhonebookPeer(a, this));
+    }
+  }
+
+  @Override
+  public void disconnect(Peer peer) {
+    if (peer instanceof WsPeer p && p.network() == this) {
+      p.closeAndWait(DisconnectReason.BAD_DATA, config.disconnectAckTimeout());
+    }
+  }
+
+  @Override
+  public void disconnectPeers() {
+    List<Thread> closers = new ArrayList<>();
+    for (WsPeer p : peers) {
+      closers.add(Thread.ofVirtual().start(() -> p.closeAndWait(DisconnectReason.DISCONNECT_REQUEST, config.disconnectAckTimeout())));
+    }
+    joinAll(closers);
+  }
+
+  // ---------------------------------------------------------------- mesh
+
+  @Override
+  public void requestConnectOutgoing(boolean waitUntilProcessed) {
+    CompletableFuture<Void> done = mesher.requestPass();
+    if (waitUntilProcessed) {
+      try {
+        done.get(config.meshInterval().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        log.debug("mesh pass failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** The default mesh pass: dial random relay addresses until the target is met. */
+  private int dialRelaysPass(int target) {
+    int outgoing = count(true);
+    int need = target - outgoing - dialing.size();
+    if (need > 0 && !stopped.get()) {
+      String self = transport.canonicalAddress(config.publicAddress());
+      Set<String> connected = new LinkedHashSet<>();
+      for (WsPeer p : peers) {
+        connected.add(transport.canonicalAddress(p.address()));
+      }
+      for (String addr : phonebook.getAddresses(target + peers.length, Role.RELAY)) {
+        if (need <= 0) {
+          break;
+        }
+        String canonical = transport.canonicalAddress(addr);
+        if (canonical.equals(self) || connected.contains(canonical) || !dialing.add(canonical)) {
+          continue;
+        }
+        need--;
+        dial(addr, canonical);
+      }
+    }
+    return count(true) + dialing.size();
+  }
+
+  private void dial(String addr, String canonical) {
+    phonebook
+        .dialer()
+        .dial(addr, () -> transport.dial(addr))
+        .whenComplete(
+            (est, err) -> {
+              dialing.remove(canonical);
+              if (err != null) {
+                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (cause instanceof HandshakeException he) {
+                  he.retryAfter().ifPresent(d -> phonebook.updateRetryAfter(addr, d));
+                  log.info("event=ConnectFailed remote={} status={} reason={}", addr, he.status(), he.getMessage());
+                } else {
+                  log.info("event=ConnectFailed remote={} reason={}", addr, cause.toString());
+                }
+                return;
+              }
+              addPeer(est.connection(), est.handshake());
+            });
+  }
+
+  /** The address book of relays and archival nodes. */
+  public Phonebook phonebook() {
+    return phonebook;
+  }
+
+  // ---------------------------------------------------------------- message of interest
+
+  /** Asks peers to send this tag too (starting from the default set). */
+  public void registerMessageInterest(Tag tag) {
+    updateInterest(tag, true);
+  }
+
+  /** Asks peers to stop sending this tag. */
+  public void deregisterMessageInterest(Tag tag) {
+    updateInterest(tag, false);
+  }
+
+  private void updateInterest(Tag tag, boolean add) {
+    synchronized (interestLock) {
+      Set<Tag> next = new LinkedHashSet<>(messagesOfInterest == null ? MessageOfInterest.defaultSendTags() : messagesOfInterest);
+      boolean changed = add ? next.add(tag) : next.remove(tag);
+      if (!changed && messagesOfInterest != null) {
+        return;
+      }
+      messagesOfInterest = next;
+      messagesOfInterestEncoded = MessageOfInterest.encode(next);
+      messagesOfInterestGeneration++;
+    }
+    for (WsPeer p : peers) {
+      maybeSendMessagesOfInterest(p);
+    }
+  }
+
+  private void maybeSendMessagesOfInterest(WsPeer peer) {
+    byte[] enc;
+    int gen;
+    synchronized (interestLock) {
+      enc = messagesOfInterestEncoded;
+      gen = messagesOfInterestGeneration;
+    }
+    if (enc != null && peer.interestGeneration() != gen) {
+      peer.sendMessageOfInterest(enc, gen);
+    }
+  }
+
+  // ---------------------------------------------------------------- handlers
+
+  @Override
+  public void registerHandlers(List<TaggedHandler> handlers) {
+    multiplexer.registerHandlers(handlers);
+  }
+
+  @Override
+  public void clearHandlers() {
+    multiplexer.clearHandlers(Set.of());
+  }
+
+  @Override
+  public void registerValidators(List<TaggedValidator> validators) {
+    multiplexer.registerValidators(validators);
+  }
+
+  @Override
+  public void clearValidators() {
+    multiplexer.clearValidators();
+  }
+
+  /** The multiplexer, for transports that validate synchronously. */
+  public Multiplexer multiplexer() {
+    return multiplexer;
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  @Override
+  public void registerHttpHandler(String path, HttpHandler handler) {
+    HttpHosting http = transport.http();
+    if (http == null) {
+      throw new UnsupportedOperationException("transport " + transport.networkType() + " serves no HTTP");
+    }
+    http.register(path.replace("{genesisID}", config.genesisId()), handler);
+  }
+
+  @Override
+  public PeerHttpClient httpClient(String address) {
+    HttpHosting http = transport.http();
+    if (http == null) {
+      throw new UnsupportedOperationException("transport " + transport.networkType() + " has no HTTP client");
+    }
+    return new RateLimitingHttpClient(http.client(address), phonebook);
+  }
+
+  // ---------------------------------------------------------------- misc
+
+  @Override
+  public void onNetworkAdvance() {
+    lastNetworkAdvanceNanos = System.nanoTime();
+  }
+
+  @Override
+  public String genesisId() {
+    return config.genesisId();
+  }
+
+  @Override
+  public Optional<String> address() {
+    return transport.listenAddress();
+  }
+
+  @Override
+  public CompletionStage<Void> ready() {
+    return ready;
+  }
+
+  /** The settings. */
+  public NetworkConfig config() {
+    return config;
+  }
+
+  /** The meters. */
+  public NetworkMetrics metrics() {
+    return metrics;
+  }
+
+  /** The transport's network type. */
+  public String networkType() {
+    return transport.networkType();
+  }
+
+  IncomingDuplicateFilter incomingFilter() {
+    return incomingFilter;
+  }
+
+  PayloadLimit payloadLimit() {
+    return payloadLimit;
+  }
+
+  private void checkLiveness() {
+    long now = System.nanoTime();
+    for (WsPeer p : peers) {
+      try {
+        p.checkLiveness(now);
+      } catch (RuntimeException e) {
+        log.warn("liveness check of {} failed", p, e);
+      }
+    }
+  }
+
+  /** What the transport sees of the engine. */
+  private final class Context implements TransportContext {
+    @Override
+    public NetworkConfig config() {
+      return config;
+    }
+
+    @Override
+    public byte[] nodeRandom() {
+      return nodeRandom.clone();
+    }
+
+    @Override
+    public IdentityChallengeScheme identity() {
+      return identity;
+    }
+
+    @Override
+    public MeterRegistry meters() {
+      return metrics.registry();
+    }
+
+    @Override
+    public Admission admitIncoming(String remoteHost) {
+      if (!config.enableGossipService()) {
+        return Admission.GOSSIP_DISABLED;
+      }
+      if (count(false) >= config.incomingConnectionsLimit()) {
+        return Admission.TOTAL_LIMIT;
+      }
+      if (countFrom(remoteHost) >= config.maxConnectionsPerIp()) {
+        return Admission.PER_IP_LIMIT;
+      }
+      return Admission.OK;
+    }
+
+    @Override
+    public void acceptIncoming(MessageConnection connection, PeerHandshake handshake) {
+      addPeer(connection, handshake);
+    }
+  }
+
+  /** A phonebook address as an HTTP-only peer. */
+  private record PhonebookPeer(String address, NetworkEngine net) implements HttpPeer {
+    @Override
+    public PeerHttpClient httpClient() {
+      return net.httpClient(address);
+    }
+  }
+}

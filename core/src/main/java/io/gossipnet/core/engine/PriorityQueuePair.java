@@ -1,0 +1,240 @@
+package io.gossipnet.core.engine;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Two bounded FIFO rings, high priority and bulk, with one consumer that takes high-priority
+ * entries first. This is the seed's pair of channels ({@code sendBufferHighPrio}/{@code
+ * sendBufferBulk}, {@code broadcastQueueHighPrio}/{@code broadcastQueueBulk}) with the select loop
+ * folded in: one lock, one condition, and a drain that hands the consumer every queued entry at
+ * once, so a busy writer pays one lock round trip per batch rather than per message.
+ *
+ * <p>Entries are stored by reference in preallocated arrays: offering allocates nothing.
+ *
+ * @param <T> the entry type
+ */
+final class PriorityQueuePair<T> {
+  private final Object[] high;
+  private final Object[] bulk;
+  private int highHead;
+  private int highCount;
+  private int bulkHead;
+  private int bulkCount;
+  private boolean closed;
+  private int waitingConsumers;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+
+  PriorityQueuePair(int highCapacity, int bulkCapacity) {
+    high = new Object[highCapacity];
+    bulk = new Object[bulkCapacity];
+  }
+
+  /** Adds an entry without blocking; false if that queue is full or the pair is closed. */
+  boolean offer(T entry, boolean highPriority) {
+    lock.lock();
+    try {
+      if (closed || !enqueue(entry, highPriority)) {
+        return false;
+      }
+      if (waitingConsumers > 0) {
+        notEmpty.signal();
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Adds an entry, waiting for room.
+   *
+   * @return false if the pair was closed before there was room
+   */
+  boolean put(T entry, boolean highPriority) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (!closed && !enqueue(entry, highPriority)) {
+        notFull.await();
+      }
+      if (closed) {
+        return false;
+      }
+      if (waitingConsumers > 0) {
+        notEmpty.signal();
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Adds an entry to the high-priority ring if it has room, else waits for room in either ring (the
+   * seed's sendControlMessage).
+   */
+  boolean putPreferHigh(T entry) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (!closed && !enqueue(entry, true) && !enqueue(entry, false)) {
+        notFull.await();
+      }
+      if (closed) {
+        return false;
+      }
+      if (waitingConsumers > 0) {
+        notEmpty.signal();
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean enqueue(T entry, boolean highPriority) {
+    if (highPriority) {
+      if (highCount == high.length) {
+        return false;
+      }
+      high[(highHead + highCount++) % high.length] = entry;
+    } else {
+      if (bulkCount == bulk.length) {
+        return false;
+      }
+      bulk[(bulkHead + bulkCount++) % bulk.length] = entry;
+    }
+    return true;
+  }
+
+  /**
+   * Moves up to {@code max} entries into {@code out}, high priority first, waiting up to {@code
+   * timeoutNanos} for the first one.
+   *
+   * @return the number moved; 0 on timeout or when closed and empty
+   */
+  int drainTo(List<T> out, int max, long timeoutNanos) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      long remaining = timeoutNanos;
+      while (highCount == 0 && bulkCount == 0) {
+        if (closed || remaining <= 0) {
+          return 0;
+        }
+        waitingConsumers++;
+        try {
+          remaining = notEmpty.awaitNanos(remaining);
+        } finally {
+          waitingConsumers--;
+        }
+      }
+      int n = 0;
+      n += take(high, true, out, max);
+      n += take(bulk, false, out, max - n);
+      notFull.signalAll();
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes one entry, high priority first, waiting up to the timeout; null if none. */
+  T poll(long timeout, TimeUnit unit) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      long remaining = unit.toNanos(timeout);
+      while (highCount == 0 && bulkCount == 0) {
+        if (closed || remaining <= 0) {
+          return null;
+        }
+        waitingConsumers++;
+        try {
+          remaining = notEmpty.awaitNanos(remaining);
+        } finally {
+          waitingConsumers--;
+        }
+      }
+      T e;
+      if (highCount > 0) {
+        e = removeFirst(high, true);
+      } else {
+        e = removeFirst(bulk, false);
+      }
+      notFull.signalAll();
+      return e;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private T removeFirst(Object[] ring, boolean isHigh) {
+    int head = isHigh ? highHead : bulkHead;
+    T e = (T) ring[head];
+    ring[head] = null;
+    if (isHigh) {
+      highHead = (highHead + 1) % ring.length;
+      highCount--;
+    } else {
+      bulkHead = (bulkHead + 1) % ring.length;
+      bulkCount--;
+    }
+    return e;
+  }
+
+  @SuppressWarnings("unchecked")
+  private int take(Object[] ring, boolean isHigh, List<T> out, int max) {
+    int count = isHigh ? highCount : bulkCount;
+    int head = isHigh ? highHead : bulkHead;
+    int n = Math.min(count, max);
+    for (int i = 0; i < n; i++) {
+      out.add((T) ring[head]);
+      ring[head] = null;
+      head = head + 1 == ring.length ? 0 : head + 1;
+    }
+    if (isHigh) {
+      highHead = head;
+      highCount -= n;
+    } else {
+      bulkHead = head;
+      bulkCount -= n;
+    }
+    return n;
+  }
+
+  /** Closes the pair: offers fail, waiters wake up. Returns the entries still queued. */
+  void close(List<T> remaining) {
+    lock.lock();
+    try {
+      closed = true;
+      take(high, true, remaining, Integer.MAX_VALUE);
+      take(bulk, false, remaining, Integer.MAX_VALUE);
+      notEmpty.signalAll();
+      notFull.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The number of queued entries. */
+  int size() {
+    lock.lock();
+    try {
+      return highCount + bulkCount;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.gossipnet.node;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gossipnet} command line: {@code demo} today; {@code run} and {@code p2p} with their transports. */
+@Command(
+    name = "gossipnet",
+    mixinStandardHelpOptions = true,
+    version = "gossipnet 0.1.0-SNAPSHOT",
+    description = "Gossip networking between the nodes of a peer-to-peer system.",
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class GossipnetCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    int code = new CommandLine(new GossipnetCli()).execute(args);
+    System.exit(code);
+  }
+}
