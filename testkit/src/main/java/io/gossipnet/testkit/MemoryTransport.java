@@ -148,6 +148,28 @@ public final class MemoryTransport implements Transport {
     return new EstablishedConnection(ends[0], new PeerHandshake(PROTOCOL_VERSION, Set.of(), "", "", dialerSide));
   }
 
+  /**
+   * Connects a {@link StubPeer} to this transport as an incoming connection, after the same
+   * admission check a dial gets, and returns the stub's end.
+   */
+  MemoryConnection acceptStub(String fromAddress, PeerHandshake handshake) throws IOException {
+    TransportContext rc = context;
+    if (rc == null || !listening) {
+      throw new IOException("connection refused: " + address + " is not listening");
+    }
+    switch (rc.admitIncoming(hostOf(fromAddress))) {
+      case GOSSIP_DISABLED -> throw new HandshakeException("gossip service disabled", 404, null);
+      case TOTAL_LIMIT -> throw new HandshakeException("incoming connection limit", 503, null);
+      case PER_IP_LIMIT -> throw new HandshakeException("incoming connection per-IP limit", 503, null);
+      case OK -> {}
+    }
+    MemoryConnection[] ends =
+        MemoryConnection.pair(fromAddress, address, network.conditionsFor(fromAddress, address), network.conditionsFor(address, fromAddress));
+    network.recordLink(ends[0]);
+    rc.acceptIncoming(ends[1], handshake);
+    return ends[0];
+  }
+
   private static String hostOf(String a) {
     return a.startsWith("mem://") ? a.substring("mem://".length()) : a;
   }

@@ -21,7 +21,7 @@ import io.gossipnet.core.identity.HandshakeIdentity;
 import io.gossipnet.core.identity.IdentityChallengeScheme;
 import io.gossipnet.core.identity.IdentityException;
 import io.gossipnet.core.identity.IdentityTracker;
-import io.gossipnet.core.interest.MessageOfInterest;
+import io.gossipnet.core.interest.LocalInterest;
 import io.gossipnet.core.mesh.MeshStrategy;
 import io.gossipnet.core.mesh.Mesher;
 import io.gossipnet.core.metrics.NetworkMetrics;
@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
  */
 public class NetworkEngine implements GossipNode {
   private static final Logger log = LoggerFactory.getLogger(NetworkEngine.class);
+  /** Prefix of the peer features ({@code avvpack2048} ...) that announce stateful vote packing. */
+  static final String STATEFUL_VOTE_PACKING_PREFIX = "avvpack";
 
   private final NetworkConfig config;
   private final Transport transport;
@@ -88,10 +90,7 @@ public class NetworkEngine implements GossipNode {
   private final Object peersLock = new Object();
   private volatile WsPeer[] peers = new WsPeer[0];
 
-  private final Object interestLock = new Object();
-  private Set<Tag> messagesOfInterest;
-  private byte[] messagesOfInterestEncoded;
-  private int messagesOfInterestGeneration;
+  private final LocalInterest interest = new LocalInterest();
 
   private final List<Thread> workers = new ArrayList<>();
   private ScheduledExecutorService scheduler;
@@ -565,15 +564,10 @@ public class NetworkEngine implements GossipNode {
   }
 
   private void updateInterest(Tag tag, boolean add) {
-    synchronized (interestLock) {
-      Set<Tag> next = new LinkedHashSet<>(messagesOfInterest == null ? MessageOfInterest.defaultSendTags() : messagesOfInterest);
-      boolean changed = add ? next.add(tag) : next.remove(tag);
-      if (!changed && messagesOfInterest != null) {
-        return;
-      }
-      messagesOfInterest = next;
-      messagesOfInterestEncoded = MessageOfInterest.encode(next);
-      messagesOfInterestGeneration++;
+    long before = interest.current().generation();
+    LocalInterest.Announcement now = add ? interest.register(tag) : interest.deregister(tag);
+    if (now.generation() == before) {
+      return;
     }
     for (WsPeer p : peers) {
       maybeSendMessagesOfInterest(p);
@@ -581,15 +575,19 @@ public class NetworkEngine implements GossipNode {
   }
 
   private void maybeSendMessagesOfInterest(WsPeer peer) {
-    byte[] enc;
-    int gen;
-    synchronized (interestLock) {
-      enc = messagesOfInterestEncoded;
-      gen = messagesOfInterestGeneration;
+    LocalInterest.Announcement a = interest.current();
+    if (a.announced() && peer.interestGeneration() != a.generation()) {
+      peer.sendMessageOfInterest(a.payloadFor(supportsStatefulVotes(peer)), a.generation());
     }
-    if (enc != null && peer.interestGeneration() != gen) {
-      peer.sendMessageOfInterest(enc, gen);
+  }
+
+  private static boolean supportsStatefulVotes(WsPeer peer) {
+    for (String f : peer.handshake().features()) {
+      if (f.startsWith(STATEFUL_VOTE_PACKING_PREFIX) && f.length() > STATEFUL_VOTE_PACKING_PREFIX.length()) {
+        return true;
+      }
     }
+    return false;
   }
 
   // ---------------------------------------------------------------- handlers

@@ -83,7 +83,7 @@ public final class WsPeer
   private volatile long writeInProgressSinceNanos;
   /** Tags the peer asked for; read and replaced by the write loop only. */
   private TagSet sendTags;
-  private volatile int interestGeneration = -1;
+  private volatile long interestGeneration = -1;
   private volatile HandshakeIdentity.Pending pendingIdentity;
   private volatile byte[] identityKey;
   private volatile boolean identityVerified;
@@ -101,7 +101,7 @@ public final class WsPeer
             ? new MessageFilter(cfg.outgoingFilterBuckets(), cfg.outgoingFilterBucketSize())
             : null;
     this.fairness = new Semaphore(cfg.messagesPerPeerInReadBuffer());
-    this.sendTags = MessageOfInterest.defaultSendTagSet();
+    this.sendTags = MessageOfInterest.defaultSendSet();
   }
 
   void start() {
@@ -180,7 +180,7 @@ public final class WsPeer
           return false;
         }
         if (outgoingFilter != null) {
-          Digest d = Digest.wrap(data);
+          Digest d = Digest.fromBytes(data);
           if (outgoingFilter.checkAndInsert(d)) {
             net.metrics().duplicateFilterReceived.increment();
           }
@@ -337,7 +337,7 @@ public final class WsPeer
   }
 
   /** Queues a message-of-interest announcement at high priority, dropping it if the queue is full. */
-  void sendMessageOfInterest(byte[] encoded, int generation) {
+  void sendMessageOfInterest(byte[] encoded, long generation) {
     OutboundMessage m =
         new OutboundMessage(OutboundMessage.frame(Tags.MI, encoded), Tags.MI.code(), null, System.nanoTime(), null);
     if (sendQueue.offer(m, true)) {
@@ -345,7 +345,7 @@ public final class WsPeer
     }
   }
 
-  int interestGeneration() {
+  long interestGeneration() {
     return interestGeneration;
   }
 

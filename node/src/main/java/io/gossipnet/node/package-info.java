@@ -1,0 +1,2 @@
+/** The runnable node and the {@code gossipnet} command line (picocli). */
+package io.gossipnet.node;
