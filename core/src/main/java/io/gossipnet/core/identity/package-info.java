@@ -1,5 +1,21 @@
 /**
  * The identity challenge (Ed25519-signed handshake messages) and the tracker that keeps one
- * connection per remote identity.
+ * connection per remote identity (seed: {@code network/netidentity.go}).
+ *
+ * <ul>
+ *   <li>{@link io.gossipnet.core.identity.IdentityChallengeScheme} is the three-message exchange;
+ *       {@link io.gossipnet.core.identity.Ed25519IdentityChallengeScheme} implements it with the
+ *       seed's wire format: canonical msgpack ({@code ic}/{@code icr}/{@code ivm} + {@code sig}),
+ *       signatures over the HashIDs {@code NIC}/{@code NIR}/{@code NIV} followed by the inner
+ *       message, base64 in the {@code X-Algorand-IdentityChallenge} header.
+ *   <li>{@link io.gossipnet.core.identity.IdentityKeys} holds the Ed25519 key pair (JDK crypto,
+ *       32-byte raw public keys).
+ *   <li>{@link io.gossipnet.core.identity.IdentityTracker} maps verified public keys to
+ *       connections; {@link io.gossipnet.core.identity.PublicKeyIdentityTracker} is the default,
+ *       {@link io.gossipnet.core.identity.IdentityTracker#noop()} the pure-P2P one.
+ * </ul>
+ *
+ * <p>The msgpack codec is package-private and handles only these messages; it treats its input as
+ * hostile.
  */
 package io.gossipnet.core.identity;
