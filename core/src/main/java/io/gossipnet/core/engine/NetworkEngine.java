@@ -26,6 +26,7 @@ import io.gossipnet.core.mesh.MeshStrategy;
 import io.gossipnet.core.mesh.Mesher;
 import io.gossipnet.core.metrics.NetworkMetrics;
 import io.gossipnet.core.phonebook.Phonebook;
+import io.gossipnet.core.phonebook.RateLimitedDialer;
 import io.gossipnet.core.phonebook.RateLimitingHttpClient;
 import io.gossipnet.core.phonebook.Role;
 import io.gossipnet.core.spi.HandshakeException;
@@ -94,6 +95,7 @@ public class NetworkEngine implements GossipNode {
 
   private final List<Thread> workers = new ArrayList<>();
   private ScheduledExecutorService scheduler;
+  private volatile RateLimitedDialer dialer;
   private volatile long lastNetworkAdvanceNanos = System.nanoTime();
 
   /** A message in the shared read buffer. */
@@ -126,7 +128,7 @@ public class NetworkEngine implements GossipNode {
         config.enableIncomingMessageFilter()
             ? new IncomingDuplicateFilter(config.incomingFilterBuckets(), config.incomingFilterBucketSize())
             : null;
-    this.mesher = new Mesher(createMeshStrategy(), config.meshInterval());
+    this.mesher = Mesher.fromConfig(config, createMeshStrategy(), false);
     new SecureRandom().nextBytes(nodeRandom);
     Tags tags = config.tags();
     this.payloadLimit =
@@ -142,7 +144,7 @@ public class NetworkEngine implements GossipNode {
 
   /** Hook: the phonebook. */
   protected Phonebook createPhonebook() {
-    return Phonebook.from(config);
+    return Phonebook.fromConfig(config);
   }
 
   /** Hook: the mesh strategy; by default dial phonebook relays toward the fanout. */
@@ -174,6 +176,7 @@ public class NetworkEngine implements GossipNode {
               t.setDaemon(true);
               return t;
             });
+    dialer = new RateLimitedDialer(phonebook, scheduler);
     long slow = config.slowWriterCheckInterval().toMillis();
     long idle = config.idleCheckInterval().toMillis();
     scheduler.scheduleAtFixedRate(this::checkLiveness, slow, Math.min(slow, idle), TimeUnit.MILLISECONDS);
@@ -184,6 +187,7 @@ public class NetworkEngine implements GossipNode {
       throw new GossipException("transport " + transport.networkType() + " failed to start: " + e.getMessage(), e);
     }
     mesher.start();
+    mesher.requestPass();
     log.info("network {} started: genesis {}, address {}", transport.networkType(), config.genesisId(), address().orElse("(not listening)"));
   }
 
@@ -526,8 +530,7 @@ public class NetworkEngine implements GossipNode {
   }
 
   private void dial(String addr, String canonical) {
-    phonebook
-        .dialer()
+    dialer
         .dial(addr, () -> transport.dial(addr))
         .whenComplete(
             (est, err) -> {
