@@ -159,9 +159,6 @@ public class NetworkEngine implements GossipNode {
     if (!started.compareAndSet(false, true)) {
       return;
     }
-    if (!config.relayPeers().isEmpty()) {
-      phonebook.addPersistentPeers(config.relayPeers(), config.genesisId(), Role.RELAY);
-    }
     if (config.relays() && config.tags().lookup("SP") != null) {
       registerMessageInterest(config.tags().lookup("SP"));
     }

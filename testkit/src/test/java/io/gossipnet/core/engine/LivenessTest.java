@@ -20,6 +20,8 @@ class LivenessTest extends EngineTestSupport {
     for (int i = 0; i < 4700; i++) {
       node.broadcast(Tags.TX, new byte[] {1}, true, null);
     }
+    // Let the messages still in the peer's queue age past the limit, then let the link drain.
+    await().pollDelay(Duration.ofMillis(400)).atMost(WAIT).until(() -> true);
     b.resumeReading();
     await().atMost(WAIT).until(b::isClosed);
     assertThat(node.metrics().disconnectCount(DisconnectReason.STALE_WRITE)).isEqualTo(1);

@@ -181,8 +181,10 @@ class ReadPathTest extends EngineTestSupport {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger fromQuiet = new AtomicInteger();
     AtomicInteger fromFlood = new AtomicInteger();
+    AtomicInteger floodHandledBeforeQuiet = new AtomicInteger(-1);
     node.registerHandlers(List.of(new TaggedHandler(Tags.TX, m -> {
       if (((WsPeer) m.sender()).address().endsWith("quiet")) {
+        floodHandledBeforeQuiet.set(fromFlood.get());
         fromQuiet.incrementAndGet();
       } else {
         fromFlood.incrementAndGet();
@@ -204,7 +206,8 @@ class ReadPathTest extends EngineTestSupport {
     release.countDown();
     // The quiet peer's message is handled long before the flood's 500 are.
     await().atMost(WAIT).until(() -> fromQuiet.get() == 1);
-    assertThat(fromFlood.get()).isLessThan(100);
+    // At most the flood's 10 buffered messages (and the one in hand) were ahead of it.
+    assertThat(floodHandledBeforeQuiet.get()).isBetween(1, 12);
   }
 
   @Test
