@@ -72,6 +72,8 @@ public final class DemoCommand implements Callable<Integer> {
     ConcurrentHashMap<Long, Boolean>[] seen = newSeenSets(nodes);
     LongAdder delivered = new LongAdder();
     LongAdder handlerDuplicates = new LongAdder();
+    LongAdder echoes = new LongAdder();
+    int[] originOf = new int[messages];
     ConcurrentHistogram latency = new ConcurrentHistogram(3);
     try (MemoryCluster cluster =
         MemoryCluster.builder(nodes)
@@ -82,6 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (int i = 0; i < nodes; i++) {
         NetworkEngine node = cluster.node(i);
         ConcurrentHashMap<Long, Boolean> mine = seen[i];
+        int index = i;
         node.registerHandlers(
             List.of(
                 new TaggedHandler(
@@ -91,7 +94,11 @@ public final class DemoCommand implements Callable<Integer> {
                       long id = b.getLong();
                       long sentAt = b.getLong();
                       if (mine.putIfAbsent(id, Boolean.TRUE) != null) {
-                        handlerDuplicates.increment();
+                        if (originOf[(int) id] == index) {
+                          echoes.increment();
+                        } else {
+                          handlerDuplicates.increment();
+                        }
                         return OutgoingMessage.ignore();
                       }
                       delivered.increment();
@@ -114,6 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
                   () -> {
                     for (int m = 0; m < messages; m++) {
                       int origin = ThreadLocalRandom.current().nextInt(nodes);
+                      originOf[m] = origin;
                       seen[origin].put((long) m, Boolean.TRUE);
                       ByteBuffer b = ByteBuffer.allocate(size);
                       b.putLong(m).putLong(System.nanoTime());
@@ -141,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
       double seconds = elapsed / 1e9;
       Summary s =
           new Summary(
-              nodes, fanout, messages, size, got, expected, (long) filtered, handlerDuplicates.sum(),
+              nodes, fanout, messages, size, got, expected, (long) filtered, handlerDuplicates.sum(), echoes.sum(),
               latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
               latency.getMaxValue() / 1000.0, got / seconds, seconds);
       print(s);
@@ -168,24 +176,24 @@ public final class DemoCommand implements Callable<Integer> {
 
   private record Summary(
       int nodes, int fanout, int messages, int size, long delivered, long expected,
-      long duplicatesSuppressed, long duplicatesAtHandlers, double p50Ms, double p99Ms, double maxMs,
+      long duplicatesSuppressed, long duplicatesAtHandlers, long echoes, double p50Ms, double p99Ms, double maxMs,
       double msgsPerSecond, double seconds) {}
 
   private void print(Summary s) {
     PrintStream out = System.out;
     out.printf(Locale.ROOT, "nodes %d, fanout %d, messages %d of %d bytes%n", s.nodes, s.fanout, s.messages, s.size);
     out.printf(Locale.ROOT, "delivered %d of %d expected (%.2f %%)%n", s.delivered, s.expected, 100.0 * s.delivered / s.expected);
-    out.printf(Locale.ROOT, "duplicates suppressed by the network filter: %d; seen twice by handlers: %d%n", s.duplicatesSuppressed, s.duplicatesAtHandlers);
+    out.printf(Locale.ROOT, "duplicates suppressed by the network filter: %d; seen twice by handlers: %d; echoes back to the origin: %d%n", s.duplicatesSuppressed, s.duplicatesAtHandlers, s.echoes);
     out.printf(Locale.ROOT, "propagation latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", s.p50Ms, s.p99Ms, s.maxMs);
     out.printf(Locale.ROOT, "throughput: %.0f deliveries/s over %.2f s%n", s.msgsPerSecond, s.seconds);
     if (json) {
       out.printf(
           Locale.ROOT,
           "{\"nodes\":%d,\"fanout\":%d,\"messages\":%d,\"size\":%d,\"delivered\":%d,\"expected\":%d,"
-              + "\"duplicates_suppressed\":%d,\"handler_duplicates\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+              + "\"duplicates_suppressed\":%d,\"handler_duplicates\":%d,\"echoes\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
               + "\"max_ms\":%.3f,\"msgs_per_s\":%.1f,\"seconds\":%.3f}%n",
           s.nodes, s.fanout, s.messages, s.size, s.delivered, s.expected, s.duplicatesSuppressed,
-          s.duplicatesAtHandlers, s.p50Ms, s.p99Ms, s.maxMs, s.msgsPerSecond, s.seconds);
+          s.duplicatesAtHandlers, s.echoes, s.p50Ms, s.p99Ms, s.maxMs, s.msgsPerSecond, s.seconds);
     }
   }
 }
