@@ -121,9 +121,11 @@ class MemoryTransportTest {
     try (MemoryCluster c = MemoryCluster.builder(3).fanout(2).build()) {
       c.start();
       c.awaitMesh(Duration.ofSeconds(10));
+      var before = c.node(0).connectedPeers();
       c.network().cut("mem://node-0");
-      await().atMost(Duration.ofSeconds(5)).until(() -> c.node(0).connectedPeers().isEmpty());
-      // Its mesh redials on the next pass.
+      // Every connection node-0 had is closed (its neighbours' meshes may redial at once).
+      await().atMost(Duration.ofSeconds(5)).until(() -> before.stream().allMatch(p -> p.isClosed()));
+      // And the mesh connects it again.
       c.node(0).requestConnectOutgoing(true);
       await().atMost(Duration.ofSeconds(5)).until(() -> !c.node(0).connectedPeers().isEmpty());
     }

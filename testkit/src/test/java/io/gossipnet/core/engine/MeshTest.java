@@ -53,15 +53,16 @@ class MeshTest {
         c.node(origin).broadcast(Tags.TX, ByteBuffer.allocate(200).putLong(m).array(), true, null);
       }
       // Every node other than the origin hears every message, and its handler sees it once.
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        List<String> missing = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           for (long m = 0; m < messages; m++) {
             if (m % n != i && !seen.get(i).containsKey(m)) {
-              return false;
+              missing.add("node " + i + " lacks " + m);
             }
           }
         }
-        return true;
+        assertThat(missing).as(() -> describe(c)).isEmpty();
       });
       for (int i = 0; i < n; i++) {
         for (var e : seen.get(i).entrySet()) {
@@ -73,6 +74,20 @@ class MeshTest {
       double suppressed = c.nodes().stream().mapToDouble(x -> x.metrics().duplicateMessagesReceived.count()).sum();
       assertThat(suppressed).as("the mesh has redundant paths; the filter absorbs them").isGreaterThan(0);
     }
+  }
+
+  private static String describe(MemoryCluster c) {
+    StringBuilder sb = new StringBuilder("mesh:\n");
+    for (int i = 0; i < c.nodes().size(); i++) {
+      NetworkEngine x = c.node(i);
+      sb.append(i).append(" -> ").append(x.connectedPeers().stream().map(p -> (p.outgoing() ? ">" : "<") + p.address().replace("mem://node-", "")).toList())
+          .append(" dropped=").append(x.metrics().peerBroadcastDropped.count())
+          .append(" bq=").append(x.metrics().broadcastQueueFull.count())
+          .append(" stale=").append(x.metrics().broadcastsDropped.count())
+          .append(" dup=").append(x.metrics().duplicateMessagesReceived.count())
+          .append('\n');
+    }
+    return sb.toString();
   }
 
   @Test
