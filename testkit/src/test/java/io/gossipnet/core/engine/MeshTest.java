@@ -169,6 +169,16 @@ class MeshTest {
   }
 
   @Test
+  void dumpListsThePeersWithTheirQueues() {
+    try (MemoryCluster c = MemoryCluster.builder(3).fanout(2).build()) {
+      c.start();
+      c.awaitMesh(Duration.ofSeconds(10));
+      String dump = c.node(0).dump();
+      assertThat(dump).contains("genesis=gossipnet-test").contains("peers 2").contains("queued=").contains("identity=");
+    }
+  }
+
+  @Test
   void readinessFollowsTheFanout() throws Exception {
     try (MemoryCluster c = MemoryCluster.builder(3).fanout(2).build()) {
       assertThat(c.node(0).ready().toCompletableFuture().isDone()).isFalse();
