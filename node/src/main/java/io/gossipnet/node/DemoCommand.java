@@ -7,7 +7,6 @@ import io.gossipnet.core.Tag;
 import io.gossipnet.core.TaggedHandler;
 import io.gossipnet.core.Tags;
 import io.gossipnet.core.engine.NetworkEngine;
-import io.gossipnet.testkit.MemoryCluster;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -44,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "200", description = "payload size in bytes, at least 16 (default ${DEFAULT-VALUE})")
   int size;
 
-  @Option(names = "--transport", defaultValue = "mem", description = "transport: mem (default ${DEFAULT-VALUE})")
+  @Option(names = "--transport", defaultValue = "mem", description = "transport: mem or ws (default ${DEFAULT-VALUE})")
   String transport;
 
   @Option(names = "--latency-ms", defaultValue = "0", description = "one-way link latency for the mem transport")
@@ -64,8 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("demo: need --nodes >= 2, --fanout >= 1, --messages >= 1, --size >= 16");
       return 2;
     }
-    if (!transport.equals("mem")) {
-      System.err.println("demo: unknown transport '" + transport + "' (available: mem)");
+    if (!transport.equals("mem") && !transport.equals("ws")) {
+      System.err.println("demo: unknown transport '" + transport + "' (available: mem, ws)");
       return 2;
     }
     PrintStream err = System.err;
@@ -75,12 +74,12 @@ public final class DemoCommand implements Callable<Integer> {
     LongAdder echoes = new LongAdder();
     int[] originOf = new int[messages];
     ConcurrentHistogram latency = new ConcurrentHistogram(3);
-    try (MemoryCluster cluster =
-        MemoryCluster.builder(nodes)
-            .fanout(fanout)
-            .conditions(io.gossipnet.testkit.LinkConditions.PERFECT.withLatency(Duration.ofMillis(latencyMs)))
-            .config(b -> b.enableIncomingMessageFilter(true).incomingFilterBucketSize(Math.max(512, messages)))
-            .build()) {
+    java.util.function.UnaryOperator<io.gossipnet.core.NetworkConfig.Builder> tuning =
+        b -> b.enableIncomingMessageFilter(true).incomingFilterBucketSize(Math.max(512, messages));
+    try (DemoCluster cluster =
+        transport.equals("ws")
+            ? DemoCluster.websocket(nodes, fanout, tuning)
+            : DemoCluster.memory(nodes, fanout, io.gossipnet.testkit.LinkConditions.PERFECT.withLatency(Duration.ofMillis(latencyMs)), tuning)) {
       for (int i = 0; i < nodes; i++) {
         NetworkEngine node = cluster.node(i);
         ConcurrentHashMap<Long, Boolean> mine = seen[i];

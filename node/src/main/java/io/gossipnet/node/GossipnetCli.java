@@ -3,13 +3,13 @@ package io.gossipnet.node;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code gossipnet} command line: {@code demo} today; {@code run} and {@code p2p} with their transports. */
+/** The {@code gossipnet} command line: {@code run} (one node) and {@code demo} (N nodes in one JVM). */
 @Command(
     name = "gossipnet",
     mixinStandardHelpOptions = true,
     version = "gossipnet 0.1.0-SNAPSHOT",
     description = "Gossip networking between the nodes of a peer-to-peer system.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class GossipnetCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

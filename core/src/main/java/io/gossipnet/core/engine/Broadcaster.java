@@ -98,16 +98,18 @@ final class Broadcaster {
   }
 
   private void run() {
+    java.util.List<Request> next = new java.util.ArrayList<>(1);
     while (running) {
       Request r;
       try {
-        r = queue.poll(1, TimeUnit.SECONDS);
+        // One at a time: a later high-priority request must overtake earlier bulk ones.
+        if (queue.drainTo(next, 1, TimeUnit.SECONDS.toNanos(1)) == 0) {
+          continue;
+        }
       } catch (InterruptedException e) {
         break;
       }
-      if (r == null) {
-        continue;
-      }
+      r = next.remove(0);
       try {
         deliver(r);
       } catch (InterruptedException e) {

@@ -682,6 +682,35 @@ public class NetworkEngine implements GossipNode {
     return payloadLimit;
   }
 
+  /**
+   * A readable snapshot of the node for whoever debugs it: settings that matter, every peer with its
+   * direction, age, queue depth and identity, and the shared buffers.
+   */
+  public String dump() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("network ").append(transport.networkType())
+        .append(" genesis=").append(config.genesisId())
+        .append(" address=").append(address().orElse("(not listening)"))
+        .append(" relays=").append(config.relays())
+        .append(" fanout=").append(config.gossipFanout())
+        .append('\n');
+    sb.append("  read buffer ").append(readBuffer.size()).append('/').append(config.effectiveReadBufferSize())
+        .append(", dialing ").append(dialing.size())
+        .append(", phonebook ").append(phonebook.size()).append(" entries")
+        .append(", interest generation ").append(interest.current().generation())
+        .append('\n');
+    WsPeer[] all = peers;
+    sb.append("  peers ").append(all.length).append('\n');
+    for (WsPeer p : all) {
+      sb.append("    ").append(p.outgoing() ? "out " : "in  ").append(p.address())
+          .append(" age=").append(p.age().toSeconds()).append("s")
+          .append(" queued=").append(p.queuedMessages())
+          .append(" identity=").append(p.identityVerified() ? "verified" : "none")
+          .append('\n');
+    }
+    return sb.toString();
+  }
+
   private void checkLiveness() {
     long now = System.nanoTime();
     for (WsPeer p : peers) {

@@ -41,12 +41,16 @@ final class PriorityQueuePair<T> {
       if (closed || !enqueue(entry, highPriority)) {
         return false;
       }
-      if (waitingConsumers > 0) {
-        notEmpty.signal();
-      }
+      wakeConsumer();
       return true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void wakeConsumer() {
+    if (waitingConsumers > 0) {
+      notEmpty.signal();
     }
   }
 
@@ -64,9 +68,7 @@ final class PriorityQueuePair<T> {
       if (closed) {
         return false;
       }
-      if (waitingConsumers > 0) {
-        notEmpty.signal();
-      }
+      wakeConsumer();
       return true;
     } finally {
       lock.unlock();
@@ -86,9 +88,7 @@ final class PriorityQueuePair<T> {
       if (closed) {
         return false;
       }
-      if (waitingConsumers > 0) {
-        notEmpty.signal();
-      }
+      wakeConsumer();
       return true;
     } finally {
       lock.unlock();
@@ -139,50 +139,6 @@ final class PriorityQueuePair<T> {
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Takes one entry, high priority first, waiting up to the timeout; null if none. */
-  T poll(long timeout, TimeUnit unit) throws InterruptedException {
-    lock.lockInterruptibly();
-    try {
-      long remaining = unit.toNanos(timeout);
-      while (highCount == 0 && bulkCount == 0) {
-        if (closed || remaining <= 0) {
-          return null;
-        }
-        waitingConsumers++;
-        try {
-          remaining = notEmpty.awaitNanos(remaining);
-        } finally {
-          waitingConsumers--;
-        }
-      }
-      T e;
-      if (highCount > 0) {
-        e = removeFirst(high, true);
-      } else {
-        e = removeFirst(bulk, false);
-      }
-      notFull.signalAll();
-      return e;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private T removeFirst(Object[] ring, boolean isHigh) {
-    int head = isHigh ? highHead : bulkHead;
-    T e = (T) ring[head];
-    ring[head] = null;
-    if (isHigh) {
-      highHead = (highHead + 1) % ring.length;
-      highCount--;
-    } else {
-      bulkHead = (bulkHead + 1) % ring.length;
-      bulkCount--;
-    }
-    return e;
   }
 
   @SuppressWarnings("unchecked")

@@ -53,15 +53,16 @@ class MeshTest {
         c.node(origin).broadcast(Tags.TX, ByteBuffer.allocate(200).putLong(m).array(), true, null);
       }
       // Every node other than the origin hears every message, and its handler sees it once.
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        List<String> missing = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           for (long m = 0; m < messages; m++) {
             if (m % n != i && !seen.get(i).containsKey(m)) {
-              return false;
+              missing.add("node " + i + " lacks " + m);
             }
           }
         }
-        return true;
+        assertThat(missing).as(() -> describe(c)).isEmpty();
       });
       for (int i = 0; i < n; i++) {
         for (var e : seen.get(i).entrySet()) {
@@ -75,13 +76,27 @@ class MeshTest {
     }
   }
 
+  private static String describe(MemoryCluster c) {
+    StringBuilder sb = new StringBuilder("mesh:\n");
+    for (int i = 0; i < c.nodes().size(); i++) {
+      NetworkEngine x = c.node(i);
+      sb.append(i).append(" -> ").append(x.connectedPeers().stream().map(p -> (p.outgoing() ? ">" : "<") + p.address().replace("mem://node-", "")).toList())
+          .append(" dropped=").append(x.metrics().peerBroadcastDropped.count())
+          .append(" bq=").append(x.metrics().broadcastQueueFull.count())
+          .append(" stale=").append(x.metrics().broadcastsDropped.count())
+          .append(" dup=").append(x.metrics().duplicateMessagesReceived.count())
+          .append('\n');
+    }
+    return sb.toString();
+  }
+
   @Test
   void eachNodeDialsUpToItsFanoutAndNeverItself() {
     try (MemoryCluster c = MemoryCluster.builder(6).fanout(3).build()) {
       c.start();
       c.awaitMesh(Duration.ofSeconds(10));
       for (NetworkEngine node : c.nodes()) {
-        assertThat(node.getPeers(PeerOption.CONNECTED_OUT).size()).isBetween(1, 3);
+        assertThat(node.getPeers(PeerOption.CONNECTED_OUT).size()).isLessThanOrEqualTo(3);
         assertThat(node.connectedPeers().size()).isGreaterThanOrEqualTo(3);
         assertThat(node.connectedPeers()).noneMatch(p -> p.address().equals(node.address().orElseThrow()));
       }
@@ -150,6 +165,16 @@ class MeshTest {
       assertThat(net.links()).isEmpty();
     } finally {
       a.stop();
+    }
+  }
+
+  @Test
+  void dumpListsThePeersWithTheirQueues() {
+    try (MemoryCluster c = MemoryCluster.builder(3).fanout(2).build()) {
+      c.start();
+      c.awaitMesh(Duration.ofSeconds(10));
+      String dump = c.node(0).dump();
+      assertThat(dump).contains("genesis=gossipnet-test").contains("peers 2").contains("queued=").contains("identity=");
     }
   }
 

@@ -1,0 +1,153 @@
+package io.gossipnet.node;
+
+import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.core.engine.NetworkEngine;
+import io.gossipnet.testkit.LinkConditions;
+import io.gossipnet.testkit.MemoryCluster;
+import io.gossipnet.ws.WsConfig;
+import io.gossipnet.ws.WsNetwork;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** The N nodes of {@code gossipnet demo}, over the in-memory transport or real WebSockets. */
+interface DemoCluster extends AutoCloseable {
+  /** Node {@code i}. */
+  NetworkEngine node(int i);
+
+  /** Starts every node. */
+  void start();
+
+  /** Waits until every node has min(fanout, n - 1) peers. */
+  void awaitMesh(Duration timeout);
+
+  @Override
+  void close();
+
+  /** In-memory nodes with the given link conditions. */
+  static DemoCluster memory(int n, int fanout, LinkConditions conditions, UnaryOperator<NetworkConfig.Builder> config) {
+    MemoryCluster c = MemoryCluster.builder(n).fanout(fanout).conditions(conditions).config(config).build();
+    return new DemoCluster() {
+      @Override
+      public NetworkEngine node(int i) {
+        return c.node(i);
+      }
+
+      @Override
+      public void start() {
+        c.start();
+      }
+
+      @Override
+      public void awaitMesh(Duration timeout) {
+        c.awaitMesh(timeout);
+      }
+
+      @Override
+      public void close() {
+        c.close();
+      }
+    };
+  }
+
+  /** WsNetwork nodes on loopback ports; each knows every other node as a relay. */
+  static DemoCluster websocket(int n, int fanout, UnaryOperator<NetworkConfig.Builder> config) {
+    List<Integer> ports = new ArrayList<>();
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports.add(s.getLocalPort());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("no free loopback ports: " + e.getMessage(), e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // ignore
+        }
+      }
+    }
+    List<WsNetwork> nodes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<String> others = new ArrayList<>();
+      for (int j = 0; j < n; j++) {
+        if (j != i) {
+          others.add("127.0.0.1:" + ports.get(j));
+        }
+      }
+      NetworkConfig.Builder b =
+          NetworkConfig.builder("demo-v1")
+              .listenAddress("127.0.0.1:" + ports.get(i))
+              .publicAddress("http://127.0.0.1:" + ports.get(i))
+              .relayPeers(others)
+              .gossipFanout(fanout)
+              .meshInterval(Duration.ofSeconds(2));
+      nodes.add(new WsNetwork(config.apply(b).build(), WsConfig.defaults(), new SimpleMeterRegistry()));
+    }
+    return new DemoCluster() {
+      @Override
+      public NetworkEngine node(int i) {
+        return nodes.get(i);
+      }
+
+      @Override
+      public void start() {
+        for (WsNetwork w : nodes) {
+          w.start();
+        }
+      }
+
+      @Override
+      public void awaitMesh(Duration timeout) {
+        int want = Math.min(fanout, n - 1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+          boolean ok = true;
+          for (WsNetwork w : nodes) {
+            if (w.connectedPeers().size() < want) {
+              ok = false;
+              w.requestConnectOutgoing(false);
+            }
+          }
+          if (ok) {
+            return;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the WebSocket mesh did not form within " + timeout);
+          }
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+
+      @Override
+      public void close() {
+        List<Thread> stoppers = new ArrayList<>();
+        for (WsNetwork w : nodes) {
+          stoppers.add(Thread.ofVirtual().start(w::stop));
+        }
+        for (Thread t : stoppers) {
+          try {
+            t.join(Duration.ofSeconds(10));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    };
+  }
+}

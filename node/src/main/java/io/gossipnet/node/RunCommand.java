@@ -1,0 +1,134 @@
+package io.gossipnet.node;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.core.Peer;
+import io.gossipnet.core.PeerOption;
+import io.gossipnet.core.http.HttpResponse;
+import io.gossipnet.ws.GossipNodeService;
+import io.gossipnet.ws.WsConfig;
+import io.gossipnet.ws.WsNetwork;
+import io.gossipnet.ws.WsTransportModule;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gossipnet run}: one node until SIGTERM or SIGINT. Prints {@code
+ * {"event":"listening","address":"..."}} on stdout once it listens, logs connections and
+ * disconnections (with reasons) on stderr, serves {@code GET /status} and, with {@code
+ * --demo-api}, the demo endpoints ({@link DemoApi}). Exits 0 after an orderly stop.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run one node until interrupted (SIGTERM/SIGINT).")
+public final class RunCommand implements Callable<Integer> {
+  @Option(names = "--transport", defaultValue = "ws", description = "transport: ws (default ${DEFAULT-VALUE})")
+  String transport;
+
+  @Option(names = "--listen", required = true, description = "HOST:PORT to listen on (port 0: any free port)")
+  String listen;
+
+  @Option(names = "--genesis", required = true, description = "the network's genesis ID")
+  String genesis;
+
+  @Option(names = "--peer", description = "HOST:PORT of a relay to connect to (repeatable; retried until up)")
+  List<String> peers = new ArrayList<>();
+
+  @Option(names = "--public-address", defaultValue = "", description = "the URL other nodes reach this one at (e.g. http://node1:4160)")
+  String publicAddress;
+
+  @Option(names = "--fanout", defaultValue = "4", description = "outgoing connections to keep (default ${DEFAULT-VALUE})")
+  int fanout;
+
+  @Option(names = "--mesh-interval-ms", defaultValue = "5000", description = "how often the mesh dials missing peers (default ${DEFAULT-VALUE})")
+  long meshIntervalMs;
+
+  @Option(names = "--demo-api", description = "serve the demo broadcast/received endpoints and relay TX messages")
+  boolean demoApi;
+
+  @Override
+  public Integer call() throws Exception {
+    if (System.getProperty("org.slf4j.simpleLogger.log.io.gossipnet") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.io.gossipnet", "info");
+    }
+    if (!transport.equals("ws")) {
+      System.err.println("run: unknown transport '" + transport + "' (available: ws)");
+      return 2;
+    }
+    NetworkConfig config;
+    try {
+      config =
+          NetworkConfig.builder(genesis)
+              .listenAddress(listen)
+              .publicAddress(publicAddress)
+              .relayPeers(peers)
+              .gossipFanout(fanout)
+              .meshInterval(Duration.ofMillis(meshIntervalMs))
+              .enableIncomingMessageFilter(true)
+              .build();
+    } catch (IllegalArgumentException e) {
+      System.err.println("run: " + e.getMessage());
+      return 2;
+    }
+    Injector injector = Guice.createInjector(new WsTransportModule(config, WsConfig.defaults()));
+    WsNetwork net = injector.getInstance(WsNetwork.class);
+    net.registerHttpHandler("/status", req -> HttpResponse.json(200, status(net)));
+    if (demoApi) {
+      new DemoApi(net).install();
+    }
+    GossipNodeService service = injector.getInstance(GossipNodeService.class);
+    CountDownLatch stop = new CountDownLatch(1);
+    installSignalHandlers(stop);
+    try {
+      service.startAsync().awaitRunning();
+    } catch (IllegalStateException e) {
+      System.err.println("run: the node failed to start: " + (service.failureCause() == null ? e : service.failureCause().getMessage()));
+      return 1;
+    }
+    PrintStream out = System.out;
+    out.println("{\"event\":\"listening\",\"address\":" + Json.str(net.address().orElse("")) + "}");
+    out.flush();
+    stop.await();
+    System.err.println("run: stopping");
+    try {
+      service.stopAsync().awaitTerminated(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("run: stop did not finish cleanly: " + e);
+      return 1;
+    }
+    System.err.println("run: stopped");
+    return 0;
+  }
+
+  static String status(WsNetwork net) {
+    List<Peer> in = net.getPeers(PeerOption.CONNECTED_IN);
+    List<Peer> out = net.getPeers(PeerOption.CONNECTED_OUT);
+    return "{\"genesis\":" + Json.str(net.genesisId())
+        + ",\"address\":" + Json.str(net.address().orElse(""))
+        + ",\"network\":\"ws\""
+        + ",\"peers\":" + (in.size() + out.size())
+        + ",\"peersIn\":" + in.size()
+        + ",\"peersOut\":" + out.size() + "}";
+  }
+
+  /** SIGTERM and SIGINT release {@code stop} so the node stops in order and the process exits 0. */
+  @SuppressWarnings("restriction")
+  private static void installSignalHandlers(CountDownLatch stop) {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        // Not supported here: the default handling (shutdown hooks) applies.
+      }
+    }
+  }
+}

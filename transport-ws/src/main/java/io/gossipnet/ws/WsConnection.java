@@ -1,0 +1,441 @@
+package io.gossipnet.ws;
+
+import io.gossipnet.core.DisconnectReason;
+import io.gossipnet.core.spi.InboundMessage;
+import io.gossipnet.core.spi.MessageConnection;
+import io.gossipnet.core.spi.MessageTooLargeException;
+import io.gossipnet.core.spi.PayloadLimit;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+
+/**
+ * One WebSocket connection as the engine sees it: a {@link MessageConnection} over a Jetty core
+ * {@link CoreSession}, and the session's {@link FrameHandler}.
+ *
+ * <p><b>Reads are demand-based.</b> Jetty delivers a frame only after {@link CoreSession#demand()};
+ * this class demands again at once while a message is being assembled, and only when {@link
+ * #read} has taken the previous complete message. So at most one message waits here and a peer
+ * that the engine does not read from is held back by TCP. The tag's size limit is checked when the
+ * first two payload bytes arrive and before each fragment is copied, so nothing larger than the
+ * tag allows is ever buffered here (Jetty itself buffers at most one frame, capped by {@link
+ * WsConfig#maxMessageSize()}).
+ *
+ * <p><b>Sends are completion-based.</b> {@link #write} queues each message as one binary frame
+ * with {@code batch = true} and then flushes once; a frame holds a permit until Jetty completes
+ * it, and at most {@link WsConfig#maxOutstandingFrames()} are outstanding, after which {@code
+ * write} waits (and the engine's slow-writer check sees a write in progress).
+ */
+final class WsConnection implements MessageConnection, FrameHandler {
+  private static final Duration PERMIT_POLL = Duration.ofMillis(100);
+  /** First allocation for a fragmented message; grows by doubling up to the tag's limit. */
+  private static final int INITIAL_ASSEMBLY = 2048;
+
+  private final boolean outgoing;
+  private final String remoteHost;
+  private volatile String remoteAddress;
+  private final Semaphore permits;
+  private final int maxOutstanding;
+  private final CompletableFuture<CoreSession> opened = new CompletableFuture<>();
+  private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+  private volatile CoreSession session;
+  private volatile PayloadLimit limit = code -> Integer.MAX_VALUE;
+  private volatile IOException writeFailure;
+  private volatile boolean closing;
+
+  // Inbound state: onFrame calls are serialised by demand.
+  private boolean inMessage;
+  private int tagBytes;
+  private int tagCode;
+  private int maxPayload;
+  private byte[] assembly;
+  private int assembled;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private InboundMessage pending;
+  private IOException readFailure;
+  private boolean eof;
+  private boolean demandStarted;
+
+  WsConnection(boolean outgoing, String remoteAddress, String remoteHost, int maxOutstandingFrames) {
+    this.outgoing = outgoing;
+    this.remoteAddress = remoteAddress;
+    this.remoteHost = remoteHost;
+    this.maxOutstanding = maxOutstandingFrames;
+    this.permits = new Semaphore(maxOutstandingFrames);
+  }
+
+  /** Completes when Jetty has opened the session. */
+  CompletableFuture<CoreSession> opened() {
+    return opened;
+  }
+
+  /** Completes with the close status once the session is closed. */
+  CompletableFuture<CloseStatus> closedFuture() {
+    return closed;
+  }
+
+  void setRemoteAddress(String address) {
+    this.remoteAddress = address;
+  }
+
+  // ---------------------------------------------------------------- MessageConnection
+
+  @Override
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public String remoteHost() {
+    return remoteHost;
+  }
+
+  @Override
+  public boolean outgoing() {
+    return outgoing;
+  }
+
+  @Override
+  public InboundMessage read(PayloadLimit payloadLimit) throws IOException {
+    this.limit = payloadLimit;
+    boolean demand = false;
+    InboundMessage m;
+    lock.lock();
+    try {
+      if (!demandStarted) {
+        demandStarted = true;
+        demand = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (demand) {
+      demand();
+    }
+    lock.lock();
+    try {
+      while (pending == null && readFailure == null && !eof) {
+        changed.await();
+      }
+      m = pending;
+      pending = null;
+      if (m == null) {
+        if (readFailure != null) {
+          throw readFailure;
+        }
+        return null;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("read interrupted");
+    } finally {
+      lock.unlock();
+    }
+    demand();
+    return m;
+  }
+
+  private void demand() {
+    CoreSession s = session;
+    if (s != null && !closed.isDone()) {
+      s.demand();
+    }
+  }
+
+  @Override
+  public void write(List<byte[]> messages) throws IOException {
+    CoreSession s = session;
+    if (s == null) {
+      throw new IOException("connection not open");
+    }
+    for (byte[] m : messages) {
+      acquirePermit();
+      s.sendFrame(new Frame(OpCode.BINARY, ByteBuffer.wrap(m)), new FrameDone(), true);
+    }
+    s.flush(Callback.NOOP);
+  }
+
+  private void acquirePermit() throws IOException {
+    try {
+      while (!permits.tryAcquire(PERMIT_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+        checkWritable();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("write interrupted");
+    }
+    try {
+      checkWritable();
+    } catch (IOException e) {
+      permits.release();
+      throw e;
+    }
+  }
+
+  private void checkWritable() throws IOException {
+    IOException f = writeFailure;
+    if (f != null) {
+      throw f;
+    }
+    if (closing || closed.isDone()) {
+      throw new IOException("connection closed");
+    }
+  }
+
+  /** Frames handed to Jetty and not yet completed. */
+  int outstandingFrames() {
+    return maxOutstanding - permits.availablePermits();
+  }
+
+  /** Releases a frame's permit when Jetty has written or failed it. */
+  private final class FrameDone implements Callback {
+    @Override
+    public void succeeded() {
+      permits.release();
+    }
+
+    @Override
+    public void failed(Throwable x) {
+      if (writeFailure == null) {
+        writeFailure = x instanceof IOException io ? io : new IOException(x.toString(), x);
+      }
+      permits.release();
+    }
+  }
+
+  @Override
+  public void close(DisconnectReason reason, Duration ackTimeout) {
+    closing = true;
+    CoreSession s = session;
+    if (s == null) {
+      opened.cancel(false);
+      signalEof(null);
+      return;
+    }
+    if (!closed.isDone()) {
+      int code = reason == DisconnectReason.NODE_SHUTDOWN ? CloseStatus.SHUTDOWN : closeCodeFor(reason);
+      s.close(code, reason.wireName(), Callback.NOOP);
+      try {
+        closed.get(Math.max(1, ackTimeout.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        s.abort();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        s.abort();
+      } catch (Exception e) {
+        s.abort();
+      }
+    }
+    signalEof(null);
+  }
+
+  private static int closeCodeFor(DisconnectReason reason) {
+    return switch (reason) {
+      case READ_ERROR, BAD_DATA, BAD_IDENTITY_DATA -> CloseStatus.POLICY_VIOLATION;
+      default -> CloseStatus.NORMAL;
+    };
+  }
+
+  // ---------------------------------------------------------------- FrameHandler
+
+  @Override
+  public void onOpen(CoreSession coreSession, Callback callback) {
+    this.session = coreSession;
+    callback.succeeded();
+    opened.complete(coreSession);
+  }
+
+  @Override
+  public void onFrame(Frame frame, Callback callback) {
+    try {
+      switch (frame.getOpCode()) {
+        case OpCode.BINARY -> {
+          if (inMessage) {
+            protocolError(callback, "a new binary message started inside a fragmented one");
+            return;
+          }
+          startMessage();
+          onPayload(frame, callback);
+        }
+        case OpCode.CONTINUATION -> {
+          if (!inMessage) {
+            protocolError(callback, "continuation frame outside a message");
+            return;
+          }
+          onPayload(frame, callback);
+        }
+        case OpCode.TEXT -> {
+          callback.succeeded();
+          fail(new IOException("peer sent a text frame; only binary messages are accepted"), CloseStatus.BAD_DATA, "text frames are not accepted");
+        }
+        case OpCode.PING -> {
+          ByteBuffer copy = ByteBuffer.allocate(frame.getPayloadLength());
+          if (frame.hasPayload()) {
+            copy.put(frame.getPayload().slice()).flip();
+          }
+          callback.succeeded();
+          session.sendFrame(new Frame(OpCode.PONG, copy), Callback.NOOP, false);
+          demand();
+        }
+        case OpCode.CLOSE -> callback.succeeded();
+        default -> {
+          callback.succeeded();
+          demand();
+        }
+      }
+    } catch (RuntimeException e) {
+      callback.failed(e);
+    }
+  }
+
+  private void startMessage() {
+    inMessage = true;
+    tagBytes = 0;
+    tagCode = 0;
+    maxPayload = 0;
+    assembly = null;
+    assembled = 0;
+  }
+
+  private void onPayload(Frame frame, Callback callback) {
+    ByteBuffer p = frame.hasPayload() ? frame.getPayload() : ByteBuffer.allocate(0);
+    while (tagBytes < 2 && p.hasRemaining()) {
+      tagCode = (tagCode << 8) | (p.get() & 0xff);
+      tagBytes++;
+      if (tagBytes == 2) {
+        maxPayload = limit.maxPayload(tagCode);
+      }
+    }
+    int add = p.remaining();
+    if (add > 0) {
+      long total = (long) assembled + add;
+      if (total > maxPayload) {
+        callback.succeeded();
+        fail(
+            new MessageTooLargeException(
+                "message with tag " + tagName(tagCode) + " has at least " + total + " payload bytes, more than its limit of " + maxPayload),
+            CloseStatus.MESSAGE_TOO_LARGE,
+            "message too large");
+        return;
+      }
+      if (assembly == null) {
+        assembly = new byte[frame.isFin() ? add : (int) Math.min(maxPayload, Math.max(INITIAL_ASSEMBLY, add))];
+      } else if (total > assembly.length) {
+        assembly = Arrays.copyOf(assembly, (int) Math.min(maxPayload, Math.max(total, 2L * assembly.length)));
+      }
+      p.get(assembly, assembled, add);
+      assembled = (int) total;
+    }
+    callback.succeeded();
+    if (!frame.isFin()) {
+      demand();
+      return;
+    }
+    inMessage = false;
+    if (tagBytes < 2) {
+      fail(new IOException("message of " + tagBytes + " bytes is shorter than its 2-byte tag"), CloseStatus.BAD_PAYLOAD, "message shorter than a tag");
+      return;
+    }
+    byte[] data = assembly == null ? new byte[0] : assembled == assembly.length ? assembly : Arrays.copyOf(assembly, assembled);
+    assembly = null;
+    lock.lock();
+    try {
+      pending = new InboundMessage(tagCode, data);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static String tagName(int code) {
+    char a = (char) ((code >> 8) & 0xff);
+    char b = (char) (code & 0xff);
+    return (a >= 0x20 && a < 0x7f && b >= 0x20 && b < 0x7f) ? "" + a + b : String.format("0x%04x", code);
+  }
+
+  private void protocolError(Callback callback, String message) {
+    callback.succeeded();
+    fail(new IOException(message), CloseStatus.PROTOCOL, "protocol error");
+  }
+
+  /** Fails pending and later reads and closes the session with {@code code}. */
+  private void fail(IOException e, int code, String closeReason) {
+    lock.lock();
+    try {
+      if (readFailure == null) {
+        readFailure = e;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    CoreSession s = session;
+    if (s != null) {
+      s.close(code, closeReason, Callback.NOOP);
+    }
+  }
+
+  private void signalEof(IOException failure) {
+    lock.lock();
+    try {
+      if (failure != null && readFailure == null) {
+        readFailure = failure;
+      }
+      eof = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void onError(Throwable cause, Callback callback) {
+    lock.lock();
+    try {
+      if (readFailure == null) {
+        readFailure = cause instanceof IOException io ? io : new IOException(String.valueOf(cause.getMessage()), cause);
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (writeFailure == null) {
+      writeFailure = new IOException("connection failed: " + cause);
+    }
+    callback.succeeded();
+  }
+
+  @Override
+  public void onClosed(CloseStatus closeStatus, Callback callback) {
+    if (writeFailure == null) {
+      writeFailure = new IOException("connection closed: " + closeStatus);
+    }
+    boolean orderly = closeStatus.isNormal() || closeStatus.getCode() == CloseStatus.SHUTDOWN || closeStatus.getCode() == CloseStatus.NO_CODE;
+    signalEof(orderly ? null : new IOException("connection closed: " + closeStatus));
+    opened.completeExceptionally(new IOException("closed before open: " + closeStatus));
+    closed.complete(closeStatus);
+    callback.succeeded();
+  }
+
+  @Override
+  public String toString() {
+    return "WsConnection[" + (outgoing ? "out " : "in ") + remoteAddress + "]";
+  }
+}
