@@ -1,0 +1,59 @@
+package io.gossipnet.it;
+
+import static io.gossipnet.it.harness.GossipCluster.awaitPeers;
+import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+
+import io.gossipnet.it.harness.GossipCluster;
+import io.gossipnet.it.harness.NodeContainer;
+import io.gossipnet.it.harness.RequiresDocker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node killed with SIGKILL does not stop the others; started again (the same container, alias and
+ * address), it rejoins the mesh, receives later broadcasts and reaches the others with its own.
+ */
+@RequiresDocker
+@Timeout(300)
+class WsRestartIT {
+  private static final Logger LOG = LoggerFactory.getLogger(WsRestartIT.class);
+  private static final String GENESIS = "gossipnet-it-restart-v1";
+
+  @Test
+  void aKilledNodeRestartsAndRejoins() {
+    try (GossipCluster cluster = GossipCluster.start(4, GENESIS)) {
+      cluster.awaitPeers(3, Duration.ofSeconds(60));
+      NodeContainer origin = cluster.node(0);
+      NodeContainer victim = cluster.node(3);
+      List<NodeContainer> rest = cluster.except(victim);
+
+      LOG.info("step: SIGKILL {}", victim.alias());
+      victim.kill();
+      String whileDown = origin.http().broadcast(message("while node3 is down"));
+      awaitReceived(Set.of(whileDown), Duration.ofSeconds(60), cluster.except(origin, victim));
+
+      LOG.info("step: starting {} again", victim.alias());
+      victim.restart();
+      awaitPeers(victim, 1, Duration.ofSeconds(90));
+      cluster.awaitPeers(3, Duration.ofSeconds(90));
+      LOG.info("step: the mesh is whole again; broadcasting");
+      String after = origin.http().broadcast(message("after node3 restarted"));
+      awaitReceived(Set.of(after), Duration.ofSeconds(90), List.of(victim));
+
+      LOG.info("step: {} received the later broadcast; now it broadcasts", victim.alias());
+      String fromVictim = victim.http().broadcast(message("from the restarted node"));
+      awaitReceived(Set.of(fromVictim), Duration.ofSeconds(90), rest);
+    }
+  }
+
+  private static byte[] message(String text) {
+    return (text + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+  }
+}
