@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.lifecycle.Startables;
 
 /**
- * {@code n} node containers ({@code node0} ...) on one private {@link GossipNetwork}, each given
- * every other node as a {@code --peer}, sharing one genesis ID.
+ * {@code n} node containers ({@code node0} ...) on one private {@link GossipNetwork}, sharing one
+ * genesis ID; by default each is given every other node as a {@code --peer}, or the peers a
+ * topology function names.
  */
 public final class GossipCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GossipCluster.class);
@@ -37,16 +39,26 @@ public final class GossipCluster implements AutoCloseable {
    * @return the running cluster; close it to remove the containers and the network
    */
   public static GossipCluster start(int n, String genesis) {
+    return start(n, genesis, (i, count) -> IntStream.range(0, count).filter(j -> j != i).boxed().toList());
+  }
+
+  /**
+   * Like {@link #start(int, String)}, with the peers of each node chosen by {@code peersOf}.
+   *
+   * @param n the number of nodes
+   * @param genesis the genesis ID they share
+   * @param peersOf given a node's index and {@code n}, the indexes of the nodes it dials
+   * @return the running cluster; close it to remove the containers and the network
+   */
+  public static GossipCluster start(int n, String genesis, BiFunction<Integer, Integer, List<Integer>> peersOf) {
     NodeImage.name(); // build the image once, before the containers that use it
     GossipNetwork network = GossipNetwork.create();
     List<NodeContainer> nodes = new ArrayList<>();
     GossipCluster cluster = new GossipCluster(network, nodes);
     try {
-      List<String> aliases = IntStream.range(0, n).mapToObj(i -> "node" + i).toList();
-      for (String alias : aliases) {
-        List<String> peers =
-            aliases.stream().filter(a -> !a.equals(alias)).map(NodeContainer::peerAddress).toList();
-        nodes.add(new NodeContainer(network, alias, genesis, peers));
+      for (int i = 0; i < n; i++) {
+        List<String> peers = peersOf.apply(i, n).stream().map(j -> NodeContainer.peerAddress("node" + j)).toList();
+        nodes.add(new NodeContainer(network, "node" + i, genesis, peers));
       }
       long start = System.nanoTime();
       Startables.deepStart(nodes).join();
