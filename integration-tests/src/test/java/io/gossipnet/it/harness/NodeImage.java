@@ -12,9 +12,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,7 +42,8 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * <ol>
  *   <li>a Java runtime made with {@code jlink} from the JDK that runs the tests, holding the modules
  *       {@code jdeps --print-module-deps --ignore-missing-deps} finds in the node jar plus {@link
- *       #EXTRA_MODULES}, less {@link #EXCLUDED_MODULES}. It is cached in {@code target/node-image/runtime} and made again only when
+ *       #EXTRA_MODULES}, less {@link #EXCLUDED_MODULES} (the module list is kept in {@code
+ *       modules.txt} for the same jar and JDK). It is cached in {@code target/node-image/runtime} and made again only when
  *       the module list or the JDK changes;
  *   <li>the shared libraries that runtime needs, found with {@code ldd} and copied to the same paths
  *       in the image, the dynamic loader among them, an {@code /etc/nsswitch.conf} and an empty
@@ -172,6 +176,35 @@ public final class NodeImage {
    * #EXCLUDED_MODULES}.
    */
   static Set<String> runtimeModules(Path shadedJar) throws IOException {
+    // jdeps takes seconds on a shaded jar: its answer is kept for the same jar on the same JDK.
+    Path cache = workDir().resolve("modules.txt");
+    String key =
+        sha256(shadedJar) + " " + Runtime.version() + " " + new TreeSet<>(EXCLUDED_MODULES) + " " + new TreeSet<>(EXTRA_MODULES);
+    if (Files.isRegularFile(cache)) {
+      List<String> lines = Files.readAllLines(cache);
+      if (lines.size() == 2 && lines.get(0).equals(key)) {
+        return new TreeSet<>(Arrays.asList(lines.get(1).split(",")));
+      }
+    }
+    Set<String> modules = jdepsModules(shadedJar);
+    Files.write(cache, List.of(key, String.join(",", modules)));
+    return modules;
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Set<String> jdepsModules(Path shadedJar) throws IOException {
     // A shaded jar can carry a dependency's module-info.class (under META-INF/versions/9/, say);
     // jdeps would then take the whole jar for that one module and miss most of its references.
     Path jar = withoutModuleInfo(shadedJar);
