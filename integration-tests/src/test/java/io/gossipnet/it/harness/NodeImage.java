@@ -54,11 +54,13 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  *
  * <p>The Dockerfile is {@code integration-tests/src/test/docker/Dockerfile}; its entrypoint is
  * {@code java -jar /app/gossipnet-node.jar}. The image is built once per test JVM and tagged
- * {@link #NAME}; Docker's layer cache makes a rebuild with unchanged inputs quick.
+ * {@code gossipnet-node:it-<hash>}, the hash taken over the node jar and the JDK, so that test runs
+ * of different jars on one Docker daemon (two worktrees, say) never swap images under each other;
+ * Docker's layer cache makes a rebuild with unchanged inputs quick.
  */
 public final class NodeImage {
-  /** The tag of the built image. */
-  public static final String NAME = "gossipnet-node:it";
+  /** The repository of the built image; its tag is {@code it-} and a hash of the jar and the JDK. */
+  public static final String REPOSITORY = "gossipnet-node";
 
   /** Modules added to what {@code jdeps} finds: EC crypto (where still a module) and Unsafe users. */
   public static final Set<String> EXTRA_MODULES = Set.of("jdk.crypto.ec", "jdk.unsupported");
@@ -85,21 +87,22 @@ public final class NodeImage {
   /**
    * Builds the image if this JVM has not built it yet, and returns its name.
    *
-   * @return the image name, {@link #NAME}
+   * @return the image name, {@code gossipnet-node:it-<hash of the jar and the JDK>}
    */
   public static synchronized String name() {
     if (built == null) {
       long start = System.nanoTime();
+      String name;
       try {
-        build();
+        name = build();
       } catch (IOException e) {
         throw new UncheckedIOException("could not build the node image", e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while building the node image", e);
       }
-      built = NAME;
-      LOG.info("node image {} ready in {} ms", NAME, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      built = name;
+      LOG.info("node image {} ready in {} ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
     return built;
   }
@@ -129,8 +132,9 @@ public final class NodeImage {
     return Paths.get(System.getProperty("gossipnet.it.work", "target/node-image")).toAbsolutePath().normalize();
   }
 
-  private static void build() throws IOException, InterruptedException {
+  private static String build() throws IOException, InterruptedException {
     Path jar = nodeJar();
+    String name = REPOSITORY + ":it-" + sha256(sha256(jar) + " " + Runtime.version()).substring(0, 16);
     Path work = workDir();
     Files.createDirectories(work);
 
@@ -154,13 +158,14 @@ public final class NodeImage {
     LOG.info("node image: runtime modules {}, shared libraries {}", modules, libraries);
 
     String id =
-        new ImageFromDockerfile(NAME, false)
+        new ImageFromDockerfile(name, false)
             .withFileFromPath("Dockerfile", docker.resolve("Dockerfile"))
             .withFileFromPath("rootfs", rootfs)
             .withFileFromPath("runtime", runtime)
             .withFileFromPath("app/gossipnet-node.jar", jar)
             .get();
-    LOG.info("node image built: {} ({})", NAME, id);
+    LOG.info("node image built: {} ({})", name, id);
+    return name;
   }
 
   private static Path dockerSources() {
@@ -189,6 +194,14 @@ public final class NodeImage {
     Set<String> modules = jdepsModules(shadedJar);
     Files.write(cache, List.of(key, String.join(",", modules)));
     return modules;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String sha256(Path file) throws IOException {
