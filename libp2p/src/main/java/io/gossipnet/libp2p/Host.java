@@ -1,0 +1,408 @@
+package io.gossipnet.libp2p;
+
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.internal.mss.Multistream;
+import io.gossipnet.libp2p.internal.mss.MultistreamHandler;
+import io.gossipnet.libp2p.internal.noise.NoiseHandshakeHandler;
+import io.gossipnet.libp2p.internal.noise.NoisePayload;
+import io.gossipnet.libp2p.internal.yamux.ChannelReason;
+import io.gossipnet.libp2p.internal.yamux.YamuxConfig;
+import io.gossipnet.libp2p.internal.yamux.YamuxSession;
+import io.gossipnet.libp2p.internal.yamux.YamuxStream;
+import io.gossipnet.libp2p.multiformats.Multiaddr;
+import io.gossipnet.libp2p.protocol.Identify;
+import io.gossipnet.libp2p.protocol.IdentifyInfo;
+import io.gossipnet.libp2p.protocol.Ping;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A libp2p host: listens and dials over TCP, upgrades each connection with multistream-select,
+ * Noise XX and Yamux, answers Identify and Ping, and dispatches inbound streams to the
+ * {@link StreamHandler} bound to the negotiated protocol.
+ *
+ * <p>Typical use: {@code Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();}
+ * then {@code host.dial(addr).join().newStream("/my/1.0.0")}.
+ */
+public final class Host implements AutoCloseable {
+  /** The security protocol ID negotiated before Noise. */
+  public static final String NOISE_PROTOCOL = "/noise";
+  private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+
+  private final HostConfig config;
+  private final EventLoopGroup group;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+  private final Set<HostConnection> connections = ConcurrentHashMap.newKeySet();
+  private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
+  private final AtomicInteger inboundChannels = new AtomicInteger();
+  private final AtomicInteger allChannels = new AtomicInteger();
+  private volatile List<Multiaddr> listenAddresses = List.of();
+
+  Host(HostConfig config) {
+    this.config = config;
+    this.group = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+        NioIoHandler.newFactory());
+    handlers.put(Identify.PROTOCOL, s -> Identify.respond(s, localIdentify()));
+    handlers.put(Identify.PUSH_PROTOCOL, this::identifyPush);
+    handlers.put(Ping.PROTOCOL, new Ping());
+  }
+
+  /** A builder with defaults: a fresh key, no listen addresses. */
+  public static HostConfig.Builder builder() {
+    return new HostConfig.Builder();
+  }
+
+  /** Binds the listen addresses. */
+  public Host start() throws Libp2pException {
+    List<Multiaddr> bound = new ArrayList<>();
+    for (Multiaddr addr : config.listenAddresses()) {
+      ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              acceptInbound(ch);
+            }
+          });
+      try {
+        Channel ch = b.bind(addr.toTcpSocketAddress()).sync().channel();
+        serverChannels.add(ch);
+        bound.addAll(expand(Multiaddr.fromSocketAddress((InetSocketAddress) ch.localAddress())));
+      } catch (Exception e) {
+        close();
+        throw new Libp2pException("cannot listen on " + addr + ": " + e.getMessage(), e);
+      }
+    }
+    listenAddresses = List.copyOf(bound);
+    LOG.info("libp2p host {} listening on {}", peerId(), listenAddresses);
+    return this;
+  }
+
+  private static List<Multiaddr> expand(Multiaddr bound) {
+    InetSocketAddress sa = bound.toTcpSocketAddress();
+    if (!sa.getAddress().isAnyLocalAddress()) {
+      return List.of(bound);
+    }
+    List<Multiaddr> out = new ArrayList<>();
+    try {
+      for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+          if ((a instanceof Inet4Address) == (sa.getAddress() instanceof Inet4Address) && !a.isLinkLocalAddress()) {
+            out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(a, sa.getPort())));
+          }
+        }
+      }
+    } catch (IOException e) {
+      return List.of(bound);
+    }
+    return out.isEmpty() ? List.of(bound) : out;
+  }
+
+  /** Our peer ID. */
+  public PeerId peerId() {
+    return config.identity().peerId();
+  }
+
+  /** Our identity key. */
+  public PrivateKey identity() {
+    return config.identity();
+  }
+
+  /** The configuration. */
+  public HostConfig config() {
+    return config;
+  }
+
+  /** The bound listen addresses (with real ports), without {@code /p2p/}. */
+  public List<Multiaddr> listenAddresses() {
+    return listenAddresses;
+  }
+
+  /** Binds {@code handler} to {@code protocol} for inbound streams (replacing any earlier one). */
+  public void setStreamHandler(String protocol, StreamHandler handler) {
+    handlers.put(protocol, handler);
+  }
+
+  /** Removes the handler of {@code protocol}. */
+  public void removeStreamHandler(String protocol) {
+    handlers.remove(protocol);
+  }
+
+  /** The protocols we serve. */
+  public List<String> protocols() {
+    return List.copyOf(handlers.keySet());
+  }
+
+  /** Adds a connection listener. */
+  public void addConnectionListener(ConnectionListener listener) {
+    listeners.add(listener);
+  }
+
+  /** The open connections. */
+  public List<Connection> connections() {
+    return List.copyOf(connections);
+  }
+
+  /** The open connections to {@code peer}. */
+  public List<Connection> connections(PeerId peer) {
+    return connections.stream().filter(c -> c.remotePeerId().equals(peer)).map(c -> (Connection) c).toList();
+  }
+
+  /**
+   * Dials a TCP multiaddr, reusing an open connection when the address names a peer we are
+   * connected to. When the address has {@code /p2p/<id>}, the Noise handshake checks that the
+   * remote is that peer.
+   */
+  public CompletableFuture<Connection> dial(Multiaddr address) {
+    PeerId expected = address.peerId().orElse(null);
+    if (expected != null) {
+      for (HostConnection c : connections) {
+        if (c.remotePeerId().equals(expected) && c.isOpen()) {
+          return CompletableFuture.completedFuture(c);
+        }
+      }
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    InetSocketAddress target;
+    try {
+      target = address.withoutPeerId().toTcpSocketAddress();
+    } catch (IllegalArgumentException e) {
+      result.completeExceptionally(new Libp2pException("cannot dial " + address + ": " + e.getMessage()));
+      return result;
+    }
+    if (allChannels.get() >= config.maxConnections()) {
+      result.completeExceptionally(new Libp2pException("connection limit " + config.maxConnections() + " reached"));
+      return result;
+    }
+    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            allChannels.incrementAndGet();
+            ch.closeFuture().addListener(f -> allChannels.decrementAndGet());
+            upgrade(ch, true, expected, result);
+          }
+        });
+    b.connect(target).addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(new Libp2pException("cannot connect to " + address + ": "
+            + f.cause().getMessage(), f.cause()));
+      }
+    });
+    return result;
+  }
+
+  /** Dials and opens a stream for the first supported of {@code protocols}. */
+  public CompletableFuture<Stream> newStream(Multiaddr address, List<String> protocols) {
+    return dial(address).thenCompose(c -> c.newStream(protocols));
+  }
+
+  private void acceptInbound(SocketChannel ch) {
+    int inbound = inboundChannels.incrementAndGet();
+    int all = allChannels.incrementAndGet();
+    ch.closeFuture().addListener(f -> {
+      inboundChannels.decrementAndGet();
+      allChannels.decrementAndGet();
+    });
+    if (inbound > config.maxInboundConnections() || all > config.maxConnections()) {
+      LOG.info("refusing inbound connection from {}: connection limit reached ({} inbound, {} total)",
+          ch.remoteAddress(), inbound - 1, all - 1);
+      ch.close();
+      return;
+    }
+    upgrade(ch, false, null, new CompletableFuture<>());
+  }
+
+  private void upgrade(Channel ch, boolean initiator, PeerId expected, CompletableFuture<Connection> result) {
+    ch.pipeline().addLast("guard", new Guard(result));
+    ch.eventLoop().schedule(() -> {
+      if (!result.isDone()) {
+        closeWithReason(ch, "connection set-up not finished within " + config.handshakeTimeout());
+      }
+    }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    List<String> muxers = config.earlyMuxerNegotiation() ? List.of(YamuxSession.PROTOCOL) : List.of();
+    java.util.function.BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured =
+        (ctx, remote) -> secured(ctx, initiator, remote, result);
+    java.util.function.BiConsumer<ChannelHandlerContext, String> onNoise = (ctx, p) ->
+        ctx.pipeline().addAfter(ctx.name(), "noise-handshake",
+            new NoiseHandshakeHandler(initiator, config.identity(), expected, muxers, onSecured));
+    ch.pipeline().addBefore("guard", "mss-security", initiator
+        ? MultistreamHandler.dialer(NOISE_PROTOCOL, onNoise)
+        : MultistreamHandler.listener(Set.of(NOISE_PROTOCOL), onNoise));
+  }
+
+  private void secured(ChannelHandlerContext ctx, boolean initiator, NoisePayload.Verified remote,
+      CompletableFuture<Connection> result) {
+    long perPeer = connections.stream().filter(c -> c.remotePeerId().equals(remote.peerId())).count();
+    if (perPeer >= config.maxConnectionsPerPeer()) {
+      closeWithReason(ctx.channel(), "per-peer connection limit " + config.maxConnectionsPerPeer()
+          + " reached for " + remote.peerId());
+      return;
+    }
+    boolean early = config.earlyMuxerNegotiation() && remote.streamMuxers().contains(YamuxSession.PROTOCOL);
+    if (early) {
+      addMuxer(ctx, initiator, remote, true, result);
+      return;
+    }
+    java.util.function.BiConsumer<ChannelHandlerContext, String> onMuxer =
+        (mctx, p) -> addMuxer(mctx, initiator, remote, false, result);
+    ctx.pipeline().addAfter(ctx.name(), "mss-muxer", initiator
+        ? MultistreamHandler.dialer(YamuxSession.PROTOCOL, onMuxer)
+        : MultistreamHandler.listener(Set.of(YamuxSession.PROTOCOL), onMuxer));
+  }
+
+  private void addMuxer(ChannelHandlerContext ctx, boolean initiator, NoisePayload.Verified remote, boolean early,
+      CompletableFuture<Connection> result) {
+    HostConnection[] holder = new HostConnection[1];
+    YamuxConfig yc = new YamuxConfig(config.maxInboundStreamsPerConnection(), 1024, config.maxStreamWindow(),
+        config.maxBufferedBytesPerConnection());
+    YamuxSession session = new YamuxSession(initiator, yc, s -> serveInbound(holder[0], s));
+    HostConnection conn = new HostConnection(ctx.channel(), session, remote.peerId(),
+        initiator ? Direction.OUTBOUND : Direction.INBOUND, early, executor, config);
+    holder[0] = conn;
+    ctx.pipeline().addAfter(ctx.name(), "yamux", session);
+    connections.add(conn);
+    ((Guard) ctx.pipeline().get("guard")).connection = conn;
+    LOG.debug("connection up: {} (early muxer: {})", conn, early);
+    result.complete(conn);
+    for (ConnectionListener l : listeners) {
+      l.connected(conn);
+    }
+    executor.execute(() -> {
+      try {
+        IdentifyInfo info = Identify.request(conn);
+        conn.identifyFuture().complete(info);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.CompletionException
+            ? e.getCause() : e;
+        LOG.info("identify of {} failed: {}", conn.remotePeerId(), cause.getMessage());
+        conn.identifyFuture().completeExceptionally(cause);
+      }
+    });
+  }
+
+  private void serveInbound(HostConnection conn, YamuxStream s) {
+    s.bind(conn);
+    executor.execute(() -> {
+      try {
+        s.setReadTimeout(config.streamNegotiationTimeout());
+        String protocol = Multistream.handle(s.in(), s.out(), handlers.keySet(), 16);
+        s.setReadTimeout(null);
+        s.protocol(protocol);
+        StreamHandler h = handlers.get(protocol);
+        if (h == null) {
+          throw new Libp2pException("no handler for " + protocol);
+        }
+        h.handle(s);
+        s.close();
+      } catch (Exception e) {
+        LOG.debug("inbound stream {} from {} ended: {}", s, conn.remotePeerId(), e.toString());
+        s.reset();
+      }
+    });
+  }
+
+  private void identifyPush(Stream s) throws IOException {
+    HostConnection c = (HostConnection) s.connection();
+    IdentifyInfo previous = c.identify().getNow(null);
+    IdentifyInfo info = Identify.readAll(s, previous);
+    LOG.debug("identify push from {}: {} protocols", c.remotePeerId(), info.protocols().size());
+  }
+
+  private Identify.Local localIdentify() {
+    return new Identify.Local(config.identity(), config.agentVersion(), listenAddresses, protocols());
+  }
+
+  static void closeWithReason(Channel ch, String reason) {
+    ch.attr(ChannelReason.KEY).setIfAbsent(reason);
+    LOG.info("closing connection to {}: {}", ch.remoteAddress(), reason);
+    ch.close();
+  }
+
+  /** Stops listening, closes every connection and stops the event loops. */
+  @Override
+  public void close() {
+    for (Channel ch : serverChannels) {
+      ch.close();
+    }
+    for (HostConnection c : connections) {
+      c.close();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    executor.shutdownNow();
+  }
+
+  /** Last handler of every connection: logs and closes on errors, reports closes. */
+  private final class Guard extends ChannelDuplexHandler {
+    private final CompletableFuture<Connection> result;
+    volatile HostConnection connection;
+
+    Guard(CompletableFuture<Connection> result) {
+      this.result = result;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+      String reason = c instanceof Libp2pException ? c.getMessage() : c.toString();
+      closeWithReason(ctx.channel(), reason);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      String reason = ctx.channel().attr(ChannelReason.KEY).get();
+      if (reason == null) {
+        reason = "closed by remote";
+      }
+      result.completeExceptionally(new Libp2pException("connection to " + ctx.channel().remoteAddress()
+          + " failed: " + reason));
+      HostConnection c = connection;
+      if (c != null && connections.remove(c)) {
+        c.markClosed(reason);
+        for (ConnectionListener l : listeners) {
+          l.disconnected(c, reason);
+        }
+      }
+      super.channelInactive(ctx);
+    }
+  }
+}

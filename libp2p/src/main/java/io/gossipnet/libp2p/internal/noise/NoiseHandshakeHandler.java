@@ -1,0 +1,104 @@
+package io.gossipnet.libp2p.internal.noise;
+
+import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Runs the Noise XX handshake on a channel (frames with a 2-byte big-endian length), verifies the
+ * libp2p payload, then installs {@link NoiseTransportCodec} in its place and reports the verified
+ * remote. Any failure is thrown and closes the channel through the pipeline's guard.
+ */
+public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
+  /** Name of the transport codec in the pipeline. */
+  public static final String CODEC_NAME = "noise";
+  private final boolean initiator;
+  private final PrivateKey identity;
+  private final PeerId expected;
+  private final List<String> muxers;
+  private final BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured;
+  private final NoiseXXHandshake hs;
+  private int step;
+
+  /**
+   * A handshake handler.
+   *
+   * @param expected the dialed peer ID, or null when unknown (inbound, or dialed without /p2p/)
+   * @param muxers the muxers we advertise for early negotiation (empty for none)
+   */
+  public NoiseHandshakeHandler(boolean initiator, PrivateKey identity, PeerId expected, List<String> muxers,
+      BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured) {
+    this.initiator = initiator;
+    this.identity = identity;
+    this.expected = expected;
+    this.muxers = muxers;
+    this.onSecured = onSecured;
+    KeyPair staticKey = NoiseXXHandshake.generateX25519();
+    this.hs = new NoiseXXHandshake(initiator, staticKey);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    if (initiator) {
+      send(ctx, hs.writeMessageA(new byte[0]));
+    }
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (ctx.isRemoved() || in.readableBytes() < 2) {
+      return;
+    }
+    int len = in.getUnsignedShort(in.readerIndex());
+    if (in.readableBytes() < 2 + len) {
+      return;
+    }
+    in.skipBytes(2);
+    byte[] msg = new byte[len];
+    in.readBytes(msg);
+    try {
+      if (initiator) {
+        if (step++ != 0) {
+          throw new Libp2pException("unexpected noise handshake message");
+        }
+        byte[] payload = hs.readMessageB(msg);
+        NoisePayload.Verified remote = NoisePayload.verify(payload, hs.remoteStatic(), expected);
+        send(ctx, hs.writeMessageC(NoisePayload.create(identity, hs.staticPublic(), muxers)));
+        finish(ctx, remote);
+      } else if (step == 0) {
+        step++;
+        hs.readMessageA(msg);
+        send(ctx, hs.writeMessageB(NoisePayload.create(identity, hs.staticPublic(), muxers)));
+      } else {
+        byte[] payload = hs.readMessageC(msg);
+        NoisePayload.Verified remote = NoisePayload.verify(payload, hs.remoteStatic(), null);
+        finish(ctx, remote);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new Libp2pException("noise handshake failed: " + e, e);
+    }
+  }
+
+  private void finish(ChannelHandlerContext ctx, NoisePayload.Verified remote) throws GeneralSecurityException {
+    CipherState[] cs = hs.split();
+    ctx.pipeline().addAfter(ctx.name(), CODEC_NAME, new NoiseTransportCodec(cs[0], cs[1]));
+    onSecured.accept(ctx.pipeline().context(CODEC_NAME), remote);
+    ctx.pipeline().remove(this);
+  }
+
+  private static void send(ChannelHandlerContext ctx, byte[] msg) {
+    ByteBuf b = Unpooled.buffer(2 + msg.length);
+    b.writeShort(msg.length);
+    b.writeBytes(msg);
+    ctx.writeAndFlush(b);
+  }
+}
