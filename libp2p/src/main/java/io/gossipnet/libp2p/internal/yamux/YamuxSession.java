@@ -139,6 +139,9 @@ public final class YamuxSession extends ByteToMessageDecoder {
         }
       }
       in.skipBytes(HEADER);
+      if (LOG.isTraceEnabled()) {
+        LOG.trace("yamux in: type {} flags {} stream {} length {}", type, flags, id, length);
+      }
       switch (type) {
         case DATA, WINDOW_UPDATE -> {
           ByteBuf data = type == DATA ? in.readSlice((int) length) : null;
@@ -232,6 +235,9 @@ public final class YamuxSession extends ByteToMessageDecoder {
         data.release();
       }
       return;
+    }
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("yamux out: type {} flags {} stream {} length {}", type, flags, id, length);
     }
     ByteBuf header = Unpooled.buffer(HEADER);
     header.writeByte(0).writeByte(type).writeShort(flags).writeInt(id).writeInt(length);

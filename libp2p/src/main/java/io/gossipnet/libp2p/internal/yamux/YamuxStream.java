@@ -169,13 +169,13 @@ public final class YamuxStream implements Stream {
       lock.unlock();
     }
     if (done) {
-      release();
+      release(false);
     }
   }
 
   void onRemoteReset() {
     markReset("stream reset by remote");
-    release();
+    release(true);
   }
 
   void onConnectionClosed() {
@@ -194,15 +194,18 @@ public final class YamuxStream implements Stream {
     }
   }
 
-  private void release() {
-    long drop;
-    lock.lock();
-    try {
-      drop = bufferedBytes;
-      bufferedBytes = 0;
-      chunks.clear();
-    } finally {
-      lock.unlock();
+  /** Forgets the stream in its session; unread data stays readable unless {@code discard}. */
+  private void release(boolean discard) {
+    long drop = 0;
+    if (discard) {
+      lock.lock();
+      try {
+        drop = bufferedBytes;
+        bufferedBytes = 0;
+        chunks.clear();
+      } finally {
+        lock.unlock();
+      }
     }
     session.bufferedCounter().addAndGet(-drop);
     session.removed(this);
@@ -332,7 +335,7 @@ public final class YamuxStream implements Stream {
     }
     session.sendFrame(YamuxSession.WINDOW_UPDATE, YamuxSession.FIN, id, 0, null);
     if (done) {
-      release();
+      release(false);
     }
   }
 
@@ -349,7 +352,7 @@ public final class YamuxStream implements Stream {
       lock.unlock();
     }
     session.sendFrame(YamuxSession.WINDOW_UPDATE, YamuxSession.RST, id, 0, null);
-    release();
+    release(true);
   }
 
   @Override
