@@ -16,6 +16,7 @@ import java.util.function.BiConsumer;
  */
 public final class MultistreamHandler extends ByteToMessageDecoder {
   private static final int MAX_PROPOSALS = 16;
+  private boolean failed;
   private final boolean dialer;
   private final String proposal;
   private final Set<String> supported;
@@ -65,6 +66,21 @@ public final class MultistreamHandler extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    try {
+      decodeChecked(ctx, in, out);
+    } catch (Exception e) {
+      // The first error closes the connection; bytes after it are ignored, not reported again.
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      throw e;
+    }
+  }
+
+  private void decodeChecked(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
     while (!ctx.isRemoved()) {
       String msg = Multistream.read(in);
       if (msg == null) {

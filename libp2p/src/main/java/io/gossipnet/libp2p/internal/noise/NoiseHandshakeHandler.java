@@ -20,6 +20,7 @@ import java.util.function.BiConsumer;
 public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
   /** Name of the transport codec in the pipeline. */
   public static final String CODEC_NAME = "noise";
+  private boolean failed;
   private final boolean initiator;
   private final PrivateKey identity;
   private final PeerId expected;
@@ -55,6 +56,21 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    try {
+      decodeChecked(ctx, in, out);
+    } catch (Exception e) {
+      // The first error closes the connection; bytes after it are ignored, not reported again.
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      throw e;
+    }
+  }
+
+  private void decodeChecked(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
     if (ctx.isRemoved() || in.readableBytes() < 2) {
       return;
     }

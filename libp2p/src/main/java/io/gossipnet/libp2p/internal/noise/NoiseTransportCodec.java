@@ -15,6 +15,7 @@ import java.util.List;
 public final class NoiseTransportCodec extends ByteToMessageCodec<ByteBuf> {
   /** Largest plaintext per frame. */
   public static final int MAX_PLAINTEXT = 65535 - CipherState.TAG;
+  private boolean failed;
   private final CipherState send;
   private final CipherState receive;
 
@@ -41,6 +42,21 @@ public final class NoiseTransportCodec extends ByteToMessageCodec<ByteBuf> {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    try {
+      decodeChecked(ctx, in, out);
+    } catch (Exception e) {
+      // The first error closes the connection; bytes after it are ignored, not reported again.
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      throw e;
+    }
+  }
+
+  private void decodeChecked(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
     while (in.readableBytes() >= 2) {
       int len = in.getUnsignedShort(in.readerIndex());
       if (len < CipherState.TAG) {

@@ -1,0 +1,130 @@
+package io.gossipnet.libp2p;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gossipnet.libp2p.protocol.IdentifyInfo;
+import io.gossipnet.libp2p.protocol.Ping;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Two of our hosts on loopback: the whole stack, limits and events. */
+class HostToHostTest {
+  private static final String ECHO = "/test/echo/1.0.0";
+
+  private static Host listener(HostConfig.Builder b) throws Libp2pException {
+    Host h = b.listen("/ip4/127.0.0.1/tcp/0").build().start();
+    h.setStreamHandler(ECHO, s -> {
+      s.in().transferTo(s.out());
+      s.closeWrite();
+    });
+    return h;
+  }
+
+  private static byte[] echo(Connection c, byte[] data) throws Exception {
+    Stream s = c.newStream(ECHO).get(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> w = CompletableFuture.runAsync(() -> {
+      try {
+        s.out().write(data);
+        s.closeWrite();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    byte[] back = s.in().readAllBytes();
+    w.get(30, TimeUnit.SECONDS);
+    s.close();
+    return back;
+  }
+
+  @ParameterizedTest(name = "early muxer negotiation: {0}")
+  @ValueSource(booleans = {true, false})
+  void hostsConnectIdentifyPingAndMoveEightMebibytes(boolean early) throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    try (Host a = listener(Host.builder().earlyMuxerNegotiation(early));
+        Host b = Host.builder().earlyMuxerNegotiation(early).agentVersion("b/1").build().start()) {
+      a.addConnectionListener(new ConnectionListener() {
+        @Override
+        public void connected(Connection c) {
+          events.add("up " + c.direction());
+        }
+
+        @Override
+        public void disconnected(Connection c, String reason) {
+          events.add("down " + reason);
+        }
+      });
+      Connection c = b.dial(a.listenAddresses().get(0).withPeerId(a.peerId())).get(10, TimeUnit.SECONDS);
+      assertThat(c.earlyMuxerNegotiated()).isEqualTo(early);
+      IdentifyInfo info = c.identify().get(10, TimeUnit.SECONDS);
+      assertThat(info.protocols()).contains(ECHO, Ping.PROTOCOL);
+      assertThat(info.signedPeerRecord().addresses()).isEqualTo(a.listenAddresses());
+      assertThat(Ping.ping(c, 5)).hasSize(5);
+      Awaitility.await().atMost(Duration.ofSeconds(5))
+          .until(() -> a.connections(b.peerId()).stream().anyMatch(x -> x.identify().isDone()));
+      assertThat(a.connections(b.peerId()).get(0).identify().get().agentVersion()).isEqualTo("b/1");
+
+      byte[] data = new byte[8 << 20];
+      new Random(3).nextBytes(data);
+      assertThat(echo(c, data)).isEqualTo(data);
+
+      c.close();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("down closed by remote"));
+      assertThat(events).startsWith("up INBOUND");
+    }
+  }
+
+  @Test
+  void unsupportedProtocolFailsTheStreamButNotTheConnection() throws Exception {
+    try (Host a = listener(Host.builder()); Host b = Host.builder().build().start()) {
+      Connection c = b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> c.newStream(List.of("/nope/1", "/nope/2")).join())
+          .hasMessageContaining("remote supports none of [/nope/1, /nope/2]");
+      assertThat(c.newStream(List.of("/nope/1", ECHO)).get(10, TimeUnit.SECONDS).protocol()).isEqualTo(ECHO);
+      assertThat(c.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  void connectionLimitsRefuseExtraInboundConnections() throws Exception {
+    try (Host a = listener(Host.builder().connectionLimits(10, 1, 1));
+        Host b = Host.builder().build().start();
+        Host c = Host.builder().build().start()) {
+      b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> c.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class);
+      assertThat(a.connections()).hasSize(1);
+    }
+  }
+
+  @Test
+  void perPeerLimitClosesASecondConnectionFromTheSamePeer() throws Exception {
+    try (Host a = listener(Host.builder().connectionLimits(10, 10, 1)); Host b = Host.builder().build().start()) {
+      b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+      // The dialer may finish its side of the handshake before the listener refuses it.
+      b.dial(a.listenAddresses().get(0)).handle((c, e) -> c).get(10, TimeUnit.SECONDS);
+      Awaitility.await().atMost(Duration.ofSeconds(5))
+          .until(() -> a.connections(b.peerId()).size() == 1 && b.connections(a.peerId()).size() == 1);
+    }
+  }
+
+  @Test
+  void dialReusesTheOpenConnectionToAKnownPeer() throws Exception {
+    try (Host a = listener(Host.builder()); Host b = Host.builder().build().start()) {
+      var addr = a.listenAddresses().get(0).withPeerId(a.peerId());
+      Connection first = b.dial(addr).get(10, TimeUnit.SECONDS);
+      assertThat(b.dial(addr).get(10, TimeUnit.SECONDS)).isSameAs(first);
+    }
+  }
+}

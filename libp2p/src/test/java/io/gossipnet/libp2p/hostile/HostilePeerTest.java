@@ -1,0 +1,204 @@
+package io.gossipnet.libp2p.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.multiformats.Multiaddr;
+import io.gossipnet.libp2p.multiformats.Varint;
+import io.gossipnet.libp2p.protocol.Ping;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile peers against a host: each one ends its own stream or connection within a bounded time,
+ * and the host keeps serving a well-behaved peer afterwards.
+ */
+class HostilePeerTest {
+  private static final int STREAM_LIMIT = 8;
+  private static Host host;
+  private static Host good;
+
+  @BeforeAll
+  static void start() throws Exception {
+    host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").handshakeTimeout(Duration.ofSeconds(2))
+        .maxInboundStreamsPerConnection(STREAM_LIMIT).build().start();
+    good = Host.builder().build().start();
+  }
+
+  @AfterAll
+  static void stop() {
+    host.close();
+    good.close();
+  }
+
+  @AfterEach
+  void hostStillServesAWellBehavedPeer() throws Exception {
+    Connection c = good.dial(address()).get(10, TimeUnit.SECONDS);
+    assertThat(Ping.ping(c)).isPositive();
+  }
+
+  private static Multiaddr address() {
+    return host.listenAddresses().get(0).withPeerId(host.peerId());
+  }
+
+  private static HostileClient client() throws Exception {
+    return new HostileClient(address());
+  }
+
+  @Test
+  void oversizedMultistreamLineClosesTheConnection() throws Exception {
+    try (HostileClient h = client()) {
+      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      Varint.write(b, 5000);
+      b.writeBytes(new byte[5000]);
+      h.writeRaw(b.toByteArray());
+      assertThat(h.closedByRemote()).isTrue();
+    }
+  }
+
+  @Test
+  void unterminatedMultistreamLineClosesTheConnection() throws Exception {
+    try (HostileClient h = client()) {
+      h.writeRaw(new byte[] {5, 'a', 'b', 'c', 'd', 'e'});
+      assertThat(h.closedByRemote()).isTrue();
+    }
+  }
+
+  @Test
+  void garbageNoiseMessageClosesTheConnection() throws Exception {
+    try (HostileClient h = client()) {
+      h.negotiateNoise();
+      byte[] e = new byte[32];
+      new Random(1).nextBytes(e);
+      h.writeNoiseFrame(e);
+      h.readNoiseFrame();
+      byte[] garbage = new byte[200];
+      new Random(2).nextBytes(garbage);
+      h.writeNoiseFrame(garbage);
+      assertThat(h.closedByRemote()).isTrue();
+    }
+  }
+
+  @Test
+  void truncatedNoiseMessageIsClosedByTheHandshakeTimeout() throws Exception {
+    try (HostileClient h = client()) {
+      h.negotiateNoise();
+      h.writeRaw(new byte[] {0, (byte) 200, 1, 2, 3});
+      long start = System.nanoTime();
+      assertThat(h.closedByRemote()).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void halfOpenConnectionThatNeverSpeaksIsClosedByTheHandshakeTimeout() throws Exception {
+    try (HostileClient h = client()) {
+      long start = System.nanoTime();
+      assertThat(h.closedByRemote()).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void wrongIdentitySignatureClosesTheConnection() throws Exception {
+    try (HostileClient h = client()) {
+      h.handshake(PrivateKey.generate(), PrivateKey.generate());
+      assertThat(h.closedByRemote()).isTrue();
+    }
+  }
+
+  @Test
+  void dialingAPeerWhoseIdDiffersFromTheDialedOneFails() {
+    Multiaddr wrong = host.listenAddresses().get(0).withPeerId(PrivateKey.generate().peerId());
+    assertThatThrownBy(() -> good.dial(wrong).get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("does not match the dialed");
+  }
+
+  @Test
+  void yamuxFrameWithBadVersionClosesTheConnection() throws Exception {
+    yamuxFrameClosesTheConnection(new byte[] {1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0});
+  }
+
+  @Test
+  void yamuxFrameWithBadTypeClosesTheConnection() throws Exception {
+    yamuxFrameClosesTheConnection(HostileClient.yamux(7, 0, 1, 0, new byte[0]));
+  }
+
+  @Test
+  void yamuxFrameWithBadFlagsClosesTheConnection() throws Exception {
+    yamuxFrameClosesTheConnection(HostileClient.yamux(1, 0x40, 1, 0, new byte[0]));
+  }
+
+  @Test
+  void yamuxDataBeyondTheWindowClosesTheConnection() throws Exception {
+    yamuxFrameClosesTheConnection(HostileClient.yamux(0, 1, 1, 300 * 1024, new byte[16]));
+  }
+
+  @Test
+  void yamuxSynWithTheListenersParityClosesTheConnection() throws Exception {
+    yamuxFrameClosesTheConnection(HostileClient.yamux(1, 1, 2, 0, new byte[0]));
+  }
+
+  private void yamuxFrameClosesTheConnection(byte[] frame) throws Exception {
+    try (HostileClient h = client()) {
+      PrivateKey me = PrivateKey.generate();
+      h.handshake(me, me);
+      h.send(frame);
+      assertThat(h.closedByRemote()).isTrue();
+    }
+  }
+
+  @Test
+  void streamFloodPastTheLimitIsResetWhileTheConnectionStays() throws Exception {
+    try (HostileClient h = client()) {
+      PrivateKey me = PrivateKey.generate();
+      h.handshake(me, me);
+      int flood = STREAM_LIMIT * 4;
+      for (int i = 0; i < flood; i++) {
+        h.send(HostileClient.yamux(1, 1, 2 * i + 1, 0, new byte[0]));
+      }
+      int resets = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      h.timeout(10_000);
+      java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+      while (resets < flood - STREAM_LIMIT && System.nanoTime() < deadline) {
+        pending.writeBytes(h.receive());
+        ByteBuffer b = ByteBuffer.wrap(pending.toByteArray());
+        while (b.remaining() >= 12) {
+          int start = b.position();
+          b.get();
+          int type = b.get();
+          int flags = b.getShort();
+          b.getInt();
+          int length = b.getInt();
+          int dataLen = type == 0 ? length : 0;
+          if (b.remaining() < dataLen) {
+            b.position(start);
+            break;
+          }
+          b.position(b.position() + dataLen);
+          if ((flags & 8) != 0) {
+            resets++;
+          }
+        }
+        byte[] rest = new byte[b.remaining()];
+        b.get(rest);
+        pending.reset();
+        pending.writeBytes(rest);
+      }
+      assertThat(resets).isGreaterThanOrEqualTo(flood - STREAM_LIMIT);
+      assertThat(host.connections(me.peerId())).hasSize(1);
+    }
+  }
+}
