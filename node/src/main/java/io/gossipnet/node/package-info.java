@@ -1,0 +1,2 @@
+/** The runnable node and the gossipnet command line. */
+package io.gossipnet.node;
