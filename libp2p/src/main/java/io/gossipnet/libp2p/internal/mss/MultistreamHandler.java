@@ -22,6 +22,7 @@ public final class MultistreamHandler extends ByteToMessageDecoder {
   private final Set<String> supported;
   private final BiConsumer<ChannelHandlerContext, String> onSelected;
   private boolean headerSeen;
+  private boolean proposed;
   private int proposals;
 
   private MultistreamHandler(boolean dialer, String proposal, Set<String> supported,
@@ -60,6 +61,10 @@ public final class MultistreamHandler extends ByteToMessageDecoder {
   }
 
   private void propose(ChannelHandlerContext ctx) {
+    if (proposed) {
+      return;
+    }
+    proposed = true;
     // Header and proposal in one write: js does the same, and listeners must cope with it.
     ctx.writeAndFlush(Multistream.buffer(Multistream.encode(Multistream.HEADER, proposal)));
   }
