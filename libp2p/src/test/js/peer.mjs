@@ -12,7 +12,8 @@ import { http } from '@libp2p/http'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createInterface } from 'node:readline'
-import { randomBytes, createHash } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { peerIdFromString } from '@libp2p/peer-id'
 
 const ECHO = '/gossipnet/echo/1.0.0'
 const opts = JSON.parse(process.argv[2] ?? '{}')
@@ -129,8 +130,13 @@ const commands = {
     for (const c of node.getConnections()) if (c.remotePeer.toString() === peerId) await c.close()
     return {}
   },
-  async sha256 ({ size }) {
-    return { digest: createHash('sha256').update(Buffer.alloc(size)).digest('hex') }
+  async protocols ({ peerId }) {
+    const peer = await node.peerStore.get(peerIdFromString(peerId))
+    return { protocols: peer.protocols }
+  },
+  async handle ({ protocol }) {
+    await node.handle(protocol, async (stream) => { await stream.close() })
+    return {}
   }
 }
 

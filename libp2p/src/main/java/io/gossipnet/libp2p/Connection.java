@@ -34,7 +34,10 @@ public interface Connection {
     return newStream(List.of(protocol));
   }
 
-  /** The remote's identify record, completed when our identify request finished. */
+  /**
+   * The remote's identify record, completed when our identify request finished; replaced by the
+   * newer record when the remote sends an identify push.
+   */
   CompletableFuture<IdentifyInfo> identify();
 
   /** Number of open streams. */

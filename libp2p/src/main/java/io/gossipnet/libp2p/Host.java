@@ -71,6 +71,8 @@ public final class Host implements AutoCloseable {
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   private final AtomicInteger inboundChannels = new AtomicInteger();
   private final AtomicInteger allChannels = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean pushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final long PUSH_DEBOUNCE_MILLIS = 300;
   private volatile List<Multiaddr> listenAddresses = List.of();
 
   Host(HostConfig config) {
@@ -156,12 +158,40 @@ public final class Host implements AutoCloseable {
 
   /** Binds {@code handler} to {@code protocol} for inbound streams (replacing any earlier one). */
   public void setStreamHandler(String protocol, StreamHandler handler) {
-    handlers.put(protocol, handler);
+    if (handlers.put(protocol, handler) == null) {
+      schedulePush();
+    }
   }
 
   /** Removes the handler of {@code protocol}. */
   public void removeStreamHandler(String protocol) {
-    handlers.remove(protocol);
+    if (handlers.remove(protocol) != null) {
+      schedulePush();
+    }
+  }
+
+  /**
+   * Tells connected peers about a change of our protocols with identify push, debounced so that
+   * several changes in a row make one push.
+   */
+  private void schedulePush() {
+    if (connections.isEmpty() || !pushScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    group.schedule(() -> {
+      pushScheduled.set(false);
+      for (HostConnection c : connections) {
+        executor.execute(() -> {
+          try {
+            Stream s = c.newStream(Identify.PUSH_PROTOCOL).join();
+            Identify.respond(s, localIdentify());
+            s.close();
+          } catch (Exception e) {
+            LOG.debug("identify push to {} failed: {}", c.remotePeerId(), e.toString());
+          }
+        });
+      }
+    }, PUSH_DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** The protocols we serve. */
@@ -345,6 +375,7 @@ public final class Host implements AutoCloseable {
     HostConnection c = (HostConnection) s.connection();
     IdentifyInfo previous = c.identify().getNow(null);
     IdentifyInfo info = Identify.readAll(s, previous);
+    c.updateIdentify(info);
     LOG.debug("identify push from {}: {} protocols", c.remotePeerId(), info.protocols().size());
   }
 

@@ -95,6 +95,13 @@ final class HostConnection implements Connection {
     return identify;
   }
 
+  /** Replaces the identify record after an identify push. */
+  void updateIdentify(IdentifyInfo info) {
+    if (!identify.complete(info)) {
+      identify.obtrudeValue(info);
+    }
+  }
+
   CompletableFuture<IdentifyInfo> identifyFuture() {
     return identify;
   }

@@ -99,6 +99,23 @@ class JsInteropHandshakeTest {
     assertThat(Ping.ping(c)).isPositive();
   }
 
+  @org.junit.jupiter.api.Test
+  void identifyPushCarriesNewProtocolsBothWays() throws Exception {
+    start(true);
+    Connection c = host.dial(js.address()).get(20, TimeUnit.SECONDS);
+    c.identify().get(20, TimeUnit.SECONDS);
+    js.awaitEvent("identify", e -> e.get("peerId").getAsString().equals(host.peerId().toBase58()),
+        Duration.ofSeconds(20));
+
+    host.setStreamHandler("/gossipnet/late-java/1.0.0", s -> { });
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> js.call("protocols",
+        Map.of("peerId", host.peerId().toBase58()), Duration.ofSeconds(5)).toString().contains("/gossipnet/late-java/1.0.0"));
+
+    js.call("handle", Map.of("protocol", "/gossipnet/late-js/1.0.0"), Duration.ofSeconds(5));
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> c.identify().getNow(null).protocols().contains("/gossipnet/late-js/1.0.0"));
+  }
+
   static PrivateKey key(String hex) {
     return PrivateKey.fromSeed(HexFormat.of().parseHex(hex));
   }
