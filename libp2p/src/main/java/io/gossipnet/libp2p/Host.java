@@ -13,6 +13,7 @@ import io.gossipnet.libp2p.internal.yamux.YamuxStream;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import io.gossipnet.libp2p.protocol.Identify;
 import io.gossipnet.libp2p.protocol.IdentifyInfo;
+import io.gossipnet.libp2p.protocol.PeerRecord;
 import io.gossipnet.libp2p.protocol.Ping;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -74,9 +75,16 @@ public final class Host implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean pushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
   private static final long PUSH_DEBOUNCE_MILLIS = 300;
   private volatile List<Multiaddr> listenAddresses = List.of();
+  /** One static Noise key per host, signed once: signing is the slow part of a handshake. */
+  private final java.security.KeyPair noiseStatic = io.gossipnet.libp2p.internal.noise.NoiseXXHandshake.generateX25519();
+  private final byte[] noisePayload;
+  private volatile SignedRecord signedRecord;
 
   Host(HostConfig config) {
     this.config = config;
+    this.noisePayload = NoisePayload.create(config.identity(),
+        io.gossipnet.libp2p.internal.noise.NoiseXXHandshake.rawPublic(noiseStatic),
+        config.earlyMuxerNegotiation() ? List.of(YamuxSession.PROTOCOL) : List.of());
     this.group = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
         NioIoHandler.newFactory());
     handlers.put(Identify.PROTOCOL, s -> Identify.respond(s, localIdentify()));
@@ -289,12 +297,11 @@ public final class Host implements AutoCloseable {
         closeWithReason(ch, "connection set-up not finished within " + config.handshakeTimeout());
       }
     }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    List<String> muxers = config.earlyMuxerNegotiation() ? List.of(YamuxSession.PROTOCOL) : List.of();
     java.util.function.BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured =
         (ctx, remote) -> secured(ctx, initiator, remote, result);
     java.util.function.BiConsumer<ChannelHandlerContext, String> onNoise = (ctx, p) ->
         ctx.pipeline().addAfter(ctx.name(), "noise-handshake",
-            new NoiseHandshakeHandler(initiator, config.identity(), expected, muxers, onSecured));
+            new NoiseHandshakeHandler(initiator, noiseStatic, noisePayload, expected, onSecured));
     ch.pipeline().addBefore("guard", "mss-security", initiator
         ? MultistreamHandler.dialer(NOISE_PROTOCOL, onNoise)
         : MultistreamHandler.listener(Set.of(NOISE_PROTOCOL), onNoise));
@@ -302,7 +309,7 @@ public final class Host implements AutoCloseable {
 
   private void secured(ChannelHandlerContext ctx, boolean initiator, NoisePayload.Verified remote,
       CompletableFuture<Connection> result) {
-    long perPeer = connections.stream().filter(c -> c.remotePeerId().equals(remote.peerId())).count();
+    long perPeer = connections.stream().filter(c -> c.remotePeerId().equals(remote.peerId()) && c.isOpen()).count();
     if (perPeer >= config.maxConnectionsPerPeer()) {
       closeWithReason(ctx.channel(), "per-peer connection limit " + config.maxConnectionsPerPeer()
           + " reached for " + remote.peerId());
@@ -380,8 +387,16 @@ public final class Host implements AutoCloseable {
   }
 
   private Identify.Local localIdentify() {
-    return new Identify.Local(config.identity(), config.agentVersion(), listenAddresses, protocols());
+    List<Multiaddr> addrs = listenAddresses;
+    SignedRecord rec = signedRecord;
+    if (rec == null || !rec.addresses().equals(addrs)) {
+      rec = new SignedRecord(addrs, new PeerRecord(peerId(), System.currentTimeMillis(), addrs).sign(config.identity()));
+      signedRecord = rec;
+    }
+    return new Identify.Local(config.identity(), config.agentVersion(), addrs, protocols(), rec.envelope());
   }
+
+  private record SignedRecord(List<Multiaddr> addresses, byte[] envelope) {}
 
   static void closeWithReason(Channel ch, String reason) {
     ch.attr(ChannelReason.KEY).setIfAbsent(reason);

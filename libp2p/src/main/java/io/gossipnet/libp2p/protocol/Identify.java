@@ -40,8 +40,18 @@ public final class Identify {
 
   private Identify() {}
 
-  /** What we announce about ourselves. */
-  public record Local(PrivateKey key, String agentVersion, List<Multiaddr> listenAddresses, List<String> protocols) {}
+  /**
+   * What we announce about ourselves.
+   *
+   * @param key our identity key
+   * @param agentVersion our agent version
+   * @param listenAddresses our listen addresses
+   * @param protocols the protocols we serve
+   * @param signedPeerRecord our signed peer record envelope ({@link PeerRecord#sign}), made once
+   *     per address change because signing is slow
+   */
+  public record Local(PrivateKey key, String agentVersion, List<Multiaddr> listenAddresses, List<String> protocols,
+      byte[] signedPeerRecord) {}
 
   /** Encodes our identify message for one connection. */
   public static byte[] encode(Local local, Multiaddr observed) {
@@ -54,8 +64,7 @@ public final class Identify {
       w.bytes(4, observed.toBytes());
     }
     local.protocols().forEach(p -> w.string(3, p));
-    PeerRecord record = new PeerRecord(local.key().peerId(), System.currentTimeMillis(), local.listenAddresses());
-    w.bytes(8, record.sign(local.key()));
+    w.bytes(8, local.signedPeerRecord());
     return w.toByteArray();
   }
 

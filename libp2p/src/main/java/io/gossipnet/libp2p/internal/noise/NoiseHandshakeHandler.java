@@ -2,7 +2,6 @@ package io.gossipnet.libp2p.internal.noise;
 
 import io.gossipnet.libp2p.Libp2pException;
 import io.gossipnet.libp2p.crypto.PeerId;
-import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,9 +21,8 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
   public static final String CODEC_NAME = "noise";
   private boolean failed;
   private final boolean initiator;
-  private final PrivateKey identity;
+  private final byte[] payload;
   private final PeerId expected;
-  private final List<String> muxers;
   private final BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured;
   private final NoiseXXHandshake hs;
   private int step;
@@ -32,17 +30,16 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
   /**
    * A handshake handler.
    *
+   * @param staticKey our static X25519 key (one per host, as js-libp2p does)
+   * @param payload our signed handshake payload for {@code staticKey} ({@link NoisePayload#create})
    * @param expected the dialed peer ID, or null when unknown (inbound, or dialed without /p2p/)
-   * @param muxers the muxers we advertise for early negotiation (empty for none)
    */
-  public NoiseHandshakeHandler(boolean initiator, PrivateKey identity, PeerId expected, List<String> muxers,
+  public NoiseHandshakeHandler(boolean initiator, KeyPair staticKey, byte[] payload, PeerId expected,
       BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured) {
     this.initiator = initiator;
-    this.identity = identity;
+    this.payload = payload;
     this.expected = expected;
-    this.muxers = muxers;
     this.onSecured = onSecured;
-    KeyPair staticKey = NoiseXXHandshake.generateX25519();
     this.hs = new NoiseXXHandshake(initiator, staticKey);
   }
 
@@ -86,17 +83,17 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
         if (step++ != 0) {
           throw new Libp2pException("unexpected noise handshake message");
         }
-        byte[] payload = hs.readMessageB(msg);
-        NoisePayload.Verified remote = NoisePayload.verify(payload, hs.remoteStatic(), expected);
-        send(ctx, hs.writeMessageC(NoisePayload.create(identity, hs.staticPublic(), muxers)));
+        byte[] remotePayload = hs.readMessageB(msg);
+        NoisePayload.Verified remote = NoisePayload.verify(remotePayload, hs.remoteStatic(), expected);
+        send(ctx, hs.writeMessageC(payload));
         finish(ctx, remote);
       } else if (step == 0) {
         step++;
         hs.readMessageA(msg);
-        send(ctx, hs.writeMessageB(NoisePayload.create(identity, hs.staticPublic(), muxers)));
+        send(ctx, hs.writeMessageB(payload));
       } else {
-        byte[] payload = hs.readMessageC(msg);
-        NoisePayload.Verified remote = NoisePayload.verify(payload, hs.remoteStatic(), null);
+        byte[] remotePayload = hs.readMessageC(msg);
+        NoisePayload.Verified remote = NoisePayload.verify(remotePayload, hs.remoteStatic(), null);
         finish(ctx, remote);
       }
     } catch (GeneralSecurityException e) {
