@@ -51,7 +51,7 @@ public final class Libp2pBenchmark {
         s.closeWrite();
       });
       var addr = server.listenAddresses().get(0).withPeerId(server.peerId());
-      for (int round = 0; round < 3; round++) {
+      for (int round = 0; round < 4; round++) {
         java = Math.max(java, javaThroughput(client, addr, mib));
       }
       setupMillis = setupTime(client, addr, 50, true);

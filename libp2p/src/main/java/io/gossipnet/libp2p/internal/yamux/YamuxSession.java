@@ -244,6 +244,17 @@ public final class YamuxSession extends ByteToMessageDecoder {
     ch.writeAndFlush(data == null ? header : Unpooled.wrappedBuffer(header, data));
   }
 
+  /** Sends one data frame, header and payload in one pooled buffer (one copy of the caller's bytes). */
+  void sendData(int id, byte[] b, int off, int n) {
+    Channel ch = channel;
+    if (ch == null || !ch.isActive()) {
+      return;
+    }
+    ByteBuf frame = ch.alloc().heapBuffer(HEADER + n);
+    frame.writeByte(0).writeByte(DATA).writeShort(0).writeInt(id).writeInt(n).writeBytes(b, off, n);
+    ch.writeAndFlush(frame);
+  }
+
   /** Blocks (not on the event loop) until the channel accepts more writes or closes. */
   void awaitWritable() throws InterruptedException {
     Channel ch = channel;

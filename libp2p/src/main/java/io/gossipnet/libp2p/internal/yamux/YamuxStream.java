@@ -4,7 +4,6 @@ import io.gossipnet.libp2p.Connection;
 import io.gossipnet.libp2p.Libp2pException;
 import io.gossipnet.libp2p.Stream;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -29,9 +28,8 @@ public final class YamuxStream implements Stream {
   private final boolean inbound;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
-  private int chunkOffset;
-  private long bufferedBytes;
+  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
+    private long bufferedBytes;
   private long receiveWindow = YamuxConfig.INITIAL_WINDOW;
   private long targetWindow = YamuxConfig.INITIAL_WINDOW;
   private long consumed;
@@ -133,9 +131,8 @@ public final class YamuxStream implements Stream {
           session.bufferedCounter().addAndGet(-len);
           return false;
         }
-        byte[] copy = new byte[len];
-        data.readBytes(copy);
-        chunks.add(copy);
+        // A retained slice, not a copy: the decoder's cumulation is not reused while we hold it.
+        chunks.add(data.retainedSlice());
         bufferedBytes += len;
         changed.signalAll();
       }
@@ -202,13 +199,21 @@ public final class YamuxStream implements Stream {
       try {
         drop = bufferedBytes;
         bufferedBytes = 0;
-        chunks.clear();
+        releaseChunks();
       } finally {
         lock.unlock();
       }
     }
     session.bufferedCounter().addAndGet(-drop);
     session.removed(this);
+  }
+
+  /** Drops unread data; call with the lock held. */
+  private void releaseChunks() {
+    ByteBuf b;
+    while ((b = chunks.poll()) != null) {
+      b.release();
+    }
   }
 
   /** Window delta to send now, or 0; call with the lock held. */
@@ -258,13 +263,11 @@ public final class YamuxStream implements Stream {
         }
         return -1;
       }
-      byte[] head = chunks.peek();
-      n = Math.min(len, head.length - chunkOffset);
-      System.arraycopy(head, chunkOffset, b, off, n);
-      chunkOffset += n;
-      if (chunkOffset == head.length) {
-        chunks.poll();
-        chunkOffset = 0;
+      ByteBuf head = chunks.peek();
+      n = Math.min(len, head.readableBytes());
+      head.readBytes(b, off, n);
+      if (!head.isReadable()) {
+        chunks.poll().release();
       }
       bufferedBytes -= n;
       consumed += n;
@@ -313,7 +316,7 @@ public final class YamuxStream implements Stream {
       if (!session.isOpen()) {
         throw new Libp2pException("connection closed");
       }
-      session.sendFrame(YamuxSession.DATA, 0, id, n, Unpooled.copiedBuffer(b, off, n));
+      session.sendData(id, b, off, n);
       off += n;
       len -= n;
     }
@@ -365,7 +368,7 @@ public final class YamuxStream implements Stream {
       drop = bufferedBytes;
       consumed += drop;
       bufferedBytes = 0;
-      chunks.clear();
+      releaseChunks();
       delta = resetReason == null && !remoteFin ? takeWindowUpdate() : 0;
     } finally {
       lock.unlock();
