@@ -244,15 +244,22 @@ public final class YamuxSession extends ByteToMessageDecoder {
     ch.writeAndFlush(data == null ? header : Unpooled.wrappedBuffer(header, data));
   }
 
-  /** Sends one data frame, header and payload in one pooled buffer (one copy of the caller's bytes). */
-  void sendData(int id, byte[] b, int off, int n) {
+  /**
+   * Sends one data frame, header and payload in one pooled buffer (one copy of the caller's
+   * bytes); flushes only when {@code flush}, so a large write wakes the event loop once.
+   */
+  void sendData(int id, byte[] b, int off, int n, boolean flush) {
     Channel ch = channel;
     if (ch == null || !ch.isActive()) {
       return;
     }
     ByteBuf frame = ch.alloc().heapBuffer(HEADER + n);
     frame.writeByte(0).writeByte(DATA).writeShort(0).writeInt(id).writeInt(n).writeBytes(b, off, n);
-    ch.writeAndFlush(frame);
+    if (flush) {
+      ch.writeAndFlush(frame);
+    } else {
+      ch.write(frame);
+    }
   }
 
   /** Blocks (not on the event loop) until the channel accepts more writes or closes. */
@@ -261,6 +268,10 @@ public final class YamuxSession extends ByteToMessageDecoder {
     if (ch == null || ch.eventLoop().inEventLoop()) {
       return;
     }
+    if (ch.isWritable()) {
+      return;
+    }
+    ch.flush(); // unflushed frames count towards the watermark: send them before waiting
     writable.lock();
     try {
       while (ch.isActive() && !ch.isWritable()) {

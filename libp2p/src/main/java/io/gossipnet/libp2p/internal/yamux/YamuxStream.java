@@ -288,6 +288,7 @@ public final class YamuxStream implements Stream {
   private void write(byte[] b, int off, int len) throws IOException {
     while (len > 0) {
       int n;
+      boolean more;
       lock.lock();
       try {
         while (sendWindow == 0 && resetReason == null && !localFin) {
@@ -301,6 +302,8 @@ public final class YamuxStream implements Stream {
         }
         n = (int) Math.min(Math.min(len, sendWindow), YamuxSession.MAX_FRAME_DATA);
         sendWindow -= n;
+        // flush at the end of this write, or when the window is used up and we will wait
+        more = n < len && sendWindow > 0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while writing stream " + id);
@@ -316,7 +319,7 @@ public final class YamuxStream implements Stream {
       if (!session.isOpen()) {
         throw new Libp2pException("connection closed");
       }
-      session.sendData(id, b, off, n);
+      session.sendData(id, b, off, n, !more);
       off += n;
       len -= n;
     }
