@@ -160,6 +160,58 @@ class HostilePeerTest {
   }
 
   @Test
+  void unreadDataPastTheConnectionBudgetResetsThatStreamWhileTheConnectionStays() throws Exception {
+    try (Host small = Host.builder().listen("/ip4/127.0.0.1/tcp/0").maxBufferedBytesPerConnection(256 * 1024)
+        .build().start();
+        HostileClient h = new HostileClient(small.listenAddresses().get(0))) {
+      PrivateKey me = PrivateKey.generate();
+      h.handshake(me, me);
+      byte[] chunk = new byte[60_000];
+      // stream 1 and 3: nobody reads them (the host waits for multistream-select), 180 KB each
+      for (int stream : new int[] {1, 3}) {
+        h.send(HostileClient.yamux(1, 1, stream, 0, new byte[0]));
+        for (int i = 0; i < 3; i++) {
+          h.send(HostileClient.yamux(0, 0, stream, chunk.length, chunk));
+        }
+      }
+      assertThat(readUntilReset(h, 3)).isTrue();
+      assertThat(small.connections(me.peerId())).hasSize(1);
+    }
+  }
+
+  /** Reads frames from the host until it resets {@code stream}. */
+  private static boolean readUntilReset(HostileClient h, int stream) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+    while (System.nanoTime() < deadline) {
+      pending.writeBytes(h.receive());
+      ByteBuffer b = ByteBuffer.wrap(pending.toByteArray());
+      while (b.remaining() >= 12) {
+        int start = b.position();
+        b.get();
+        int type = b.get();
+        int flags = b.getShort();
+        int id = b.getInt();
+        int length = b.getInt();
+        int dataLen = type == 0 ? length : 0;
+        if (b.remaining() < dataLen) {
+          b.position(start);
+          break;
+        }
+        b.position(b.position() + dataLen);
+        if ((flags & 8) != 0 && id == stream) {
+          return true;
+        }
+      }
+      byte[] rest = new byte[b.remaining()];
+      b.get(rest);
+      pending.reset();
+      pending.writeBytes(rest);
+    }
+    return false;
+  }
+
+  @Test
   void streamFloodPastTheLimitIsResetWhileTheConnectionStays() throws Exception {
     try (HostileClient h = client()) {
       PrivateKey me = PrivateKey.generate();

@@ -116,6 +116,19 @@ class JsInteropHandshakeTest {
         .until(() -> c.identify().getNow(null).protocols().contains("/gossipnet/late-js/1.0.0"));
   }
 
+  @org.junit.jupiter.api.Test
+  void dialingWithAPeerIdThatDoesNotMatchFailsInBothDirections() throws Exception {
+    start(true);
+    var wrongJs = js.address().withoutPeerId().withPeerId(PrivateKey.generate().peerId());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> host.dial(wrongJs).get(20, TimeUnit.SECONDS))
+        .hasMessageContaining("does not match the dialed");
+    var wrongJava = host.listenAddresses().get(0).withPeerId(PrivateKey.generate().peerId());
+    JsonObject r = js.callRaw("dial", Map.of("addr", wrongJava.toString()), Duration.ofSeconds(20));
+    assertThat(r.get("ok").getAsBoolean()).isFalse();
+    // both hosts keep working
+    assertThat(host.dial(js.address()).get(20, TimeUnit.SECONDS).identify().get(20, TimeUnit.SECONDS)).isNotNull();
+  }
+
   static PrivateKey key(String hex) {
     return PrivateKey.fromSeed(HexFormat.of().parseHex(hex));
   }
