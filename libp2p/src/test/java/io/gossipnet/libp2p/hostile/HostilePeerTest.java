@@ -164,18 +164,24 @@ class HostilePeerTest {
     try (Host small = Host.builder().listen("/ip4/127.0.0.1/tcp/0").maxBufferedBytesPerConnection(256 * 1024)
         .build().start();
         HostileClient h = new HostileClient(small.listenAddresses().get(0))) {
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      small.setStreamHandler("/sleepy/1.0.0", s -> release.await()); // never reads
       PrivateKey me = PrivateKey.generate();
       h.handshake(me, me);
       byte[] chunk = new byte[60_000];
-      // stream 1 and 3: nobody reads them (the host waits for multistream-select), 180 KB each
+      byte[] select = io.gossipnet.libp2p.internal.mss.Multistream.encode(
+          io.gossipnet.libp2p.internal.mss.Multistream.HEADER, "/sleepy/1.0.0");
+      // streams 1 and 3 negotiate a protocol whose handler never reads, then send 180 KB each
       for (int stream : new int[] {1, 3}) {
         h.send(HostileClient.yamux(1, 1, stream, 0, new byte[0]));
+        h.send(HostileClient.yamux(0, 0, stream, select.length, select));
         for (int i = 0; i < 3; i++) {
           h.send(HostileClient.yamux(0, 0, stream, chunk.length, chunk));
         }
       }
       assertThat(readUntilReset(h, 3)).isTrue();
       assertThat(small.connections(me.peerId())).hasSize(1);
+      release.countDown();
     }
   }
 
