@@ -36,6 +36,8 @@ public final class Identify {
   /** Most messages read from one identify stream. */
   public static final int MAX_MESSAGES = 10;
   private static final int MAX_LIST = 128;
+  /** How long the remote may take to send its identify messages and half-close. */
+  public static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(Identify.class);
 
   private Identify() {}
@@ -92,6 +94,7 @@ public final class Identify {
    * validates the result against the connection's peer.
    */
   public static IdentifyInfo readAll(Stream s, IdentifyInfo previous) throws IOException {
+    s.setReadTimeout(TIMEOUT);
     Builder b = new Builder(previous);
     InputStream in = s.in();
     int count = 0;
