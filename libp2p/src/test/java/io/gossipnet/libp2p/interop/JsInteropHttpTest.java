@@ -58,6 +58,8 @@ class JsInteropHttpTest {
     HttpResponse r = new HttpClient().send(toJs, HttpRequest.get("/hello"));
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("x-peer")).isEqualTo("js");
+    assertThat(r.header("content-length")).as("js frames this body by end of stream").isNull();
+    assertThat(r.header("transfer-encoding")).isNull();
     assertThat(r.bodyText()).isEqualTo("hello from js");
   }
 
