@@ -274,6 +274,34 @@ public final class Host implements AutoCloseable {
     return dial(address).thenCompose(c -> c.newStream(protocols));
   }
 
+  /**
+   * Opens a stream to a connected peer over one of its open connections; fails when there is none
+   * (dial first).
+   */
+  public CompletableFuture<Stream> newStream(PeerId peer, List<String> protocols) {
+    for (HostConnection c : connections) {
+      if (c.remotePeerId().equals(peer) && c.isOpen()) {
+        return c.newStream(protocols);
+      }
+    }
+    return CompletableFuture.failedFuture(new Libp2pException("not connected to " + peer));
+  }
+
+  /** A readable snapshot of the host: addresses, limits, connections and their streams. */
+  public String dump() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Host ").append(peerId()).append(" listening on ").append(listenAddresses).append('\n');
+    sb.append("  protocols: ").append(new java.util.TreeSet<>(handlers.keySet())).append('\n');
+    sb.append("  channels: ").append(allChannels.get()).append(" (inbound ").append(inboundChannels.get())
+        .append("), limits ").append(config.maxConnections()).append('/').append(config.maxInboundConnections())
+        .append('/').append(config.maxConnectionsPerPeer()).append(" per peer\n");
+    for (HostConnection c : connections) {
+      sb.append("  ").append(c).append(": ").append(c.streamCount()).append(" streams, early muxer ")
+          .append(c.earlyMuxerNegotiated()).append(", identified ").append(c.identify().isDone()).append('\n');
+    }
+    return sb.toString();
+  }
+
   private void acceptInbound(SocketChannel ch) {
     int inbound = inboundChannels.incrementAndGet();
     int all = allChannels.incrementAndGet();

@@ -120,11 +120,16 @@ class HostToHostTest {
   }
 
   @Test
-  void dialReusesTheOpenConnectionToAKnownPeer() throws Exception {
+  void dialReusesTheOpenConnectionToAKnownPeerAndStreamsOpenByPeerId() throws Exception {
     try (Host a = listener(Host.builder()); Host b = Host.builder().build().start()) {
       var addr = a.listenAddresses().get(0).withPeerId(a.peerId());
+      assertThatThrownBy(() -> b.newStream(a.peerId(), List.of(ECHO)).join()).hasMessageContaining("not connected");
       Connection first = b.dial(addr).get(10, TimeUnit.SECONDS);
       assertThat(b.dial(addr).get(10, TimeUnit.SECONDS)).isSameAs(first);
+      Stream s = b.newStream(a.peerId(), List.of(ECHO)).get(10, TimeUnit.SECONDS);
+      assertThat(s.connection()).isSameAs(first);
+      s.close();
+      assertThat(b.dump()).contains(a.peerId().toBase58(), "early muxer true");
     }
   }
 }
