@@ -359,7 +359,7 @@ public final class Host implements AutoCloseable {
       CompletableFuture<Connection> result) {
     HostConnection[] holder = new HostConnection[1];
     YamuxConfig yc = new YamuxConfig(config.maxInboundStreamsPerConnection(), 1024, config.maxStreamWindow(),
-        config.maxBufferedBytesPerConnection());
+        config.maxBufferedBytesPerConnection(), config.keepAliveInterval());
     YamuxSession session = new YamuxSession(initiator, yc, s -> serveInbound(holder[0], s));
     HostConnection conn = new HostConnection(ctx.channel(), session, remote.peerId(),
         initiator ? Direction.OUTBOUND : Direction.INBOUND, early, executor, config);

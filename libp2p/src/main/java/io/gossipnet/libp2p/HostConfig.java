@@ -22,6 +22,8 @@ import java.util.List;
  * @param maxInboundStreamsPerConnection streams a remote may have open at once on one connection
  * @param maxBufferedBytesPerConnection unread bytes buffered per connection (stream budget)
  * @param maxStreamWindow largest Yamux receive window a fast stream grows to
+ * @param keepAliveInterval interval of Yamux keep-alive pings; a connection whose ping stays
+ *     unanswered for one more interval is closed ({@code Duration.ZERO} turns them off)
  */
 public record HostConfig(
     PrivateKey identity,
@@ -35,7 +37,8 @@ public record HostConfig(
     int maxConnectionsPerPeer,
     int maxInboundStreamsPerConnection,
     long maxBufferedBytesPerConnection,
-    int maxStreamWindow) {
+    int maxStreamWindow,
+    Duration keepAliveInterval) {
 
   /** Default agent version. */
   public static final String DEFAULT_AGENT_VERSION = "gossipnet/0.1.0";
@@ -55,6 +58,8 @@ public record HostConfig(
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L * 1024 * 1024;
   /** Default largest stream window. */
   public static final int DEFAULT_MAX_STREAM_WINDOW = 16 * 1024 * 1024;
+  /** Default keep-alive ping interval (as js-libp2p's Yamux). */
+  public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(30);
 
   /** Validates the settings, naming the one that is wrong. */
   public HostConfig {
@@ -74,6 +79,9 @@ public record HostConfig(
     }
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshakeTimeout: must be positive");
+    }
+    if (keepAliveInterval.isNegative()) {
+      throw new IllegalArgumentException("keepAliveInterval: must not be negative");
     }
   }
 
@@ -97,6 +105,7 @@ public record HostConfig(
     private int maxInboundStreams = DEFAULT_MAX_INBOUND_STREAMS;
     private long maxBuffered = DEFAULT_MAX_BUFFERED_BYTES;
     private int maxWindow = DEFAULT_MAX_STREAM_WINDOW;
+    private Duration keepAlive = DEFAULT_KEEP_ALIVE_INTERVAL;
 
     Builder() {}
 
@@ -167,11 +176,17 @@ public record HostConfig(
       return this;
     }
 
+    /** Interval of Yamux keep-alive pings ({@code Duration.ZERO} for none). */
+    public Builder keepAliveInterval(Duration interval) {
+      this.keepAlive = interval;
+      return this;
+    }
+
     /** The validated configuration. */
     public HostConfig config() {
       return new HostConfig(identity, listen, agentVersion, earlyMuxer, handshakeTimeout,
           streamNegotiationTimeout, maxConnections, maxInbound, maxPerPeer, maxInboundStreams, maxBuffered,
-          maxWindow);
+          maxWindow, keepAlive);
     }
 
     /** Builds the host (not started). */

@@ -86,6 +86,15 @@ class HostToHostTest {
   }
 
   @Test
+  void keepAlivePingsAreAnsweredSoIdleConnectionsStayOpen() throws Exception {
+    try (Host a = listener(Host.builder().keepAliveInterval(Duration.ofMillis(200)));
+        Host b = Host.builder().keepAliveInterval(Duration.ofMillis(200)).build().start()) {
+      Connection c = b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+      Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(c::isOpen);
+    }
+  }
+
+  @Test
   void unsupportedProtocolFailsTheStreamButNotTheConnection() throws Exception {
     try (Host a = listener(Host.builder()); Host b = Host.builder().build().start()) {
       Connection c = b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);

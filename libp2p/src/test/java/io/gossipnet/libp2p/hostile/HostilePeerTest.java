@@ -218,6 +218,19 @@ class HostilePeerTest {
   }
 
   @Test
+  void peerThatStopsAnsweringKeepAlivePingsIsDisconnected() throws Exception {
+    try (Host pinging = Host.builder().listen("/ip4/127.0.0.1/tcp/0").keepAliveInterval(Duration.ofMillis(300))
+        .build().start();
+        HostileClient h = new HostileClient(pinging.listenAddresses().get(0))) {
+      PrivateKey me = PrivateKey.generate();
+      h.handshake(me, me);
+      long start = System.nanoTime();
+      assertThat(h.closedByRemote()).isTrue(); // reads and ignores the pings
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void streamFloodPastTheLimitIsResetWhileTheConnectionStays() throws Exception {
     try (HostileClient h = client()) {
       PrivateKey me = PrivateKey.generate();

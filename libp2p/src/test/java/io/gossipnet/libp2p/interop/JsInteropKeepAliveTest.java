@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * js-libp2p's connection monitor pings every connection every 10 s and aborts it when a ping
- * fails; its Yamux sends keep-alive pings. Connections in both directions must survive 30 s.
+ * fails; its Yamux sends keep-alive pings, and so does ours. Connections in both directions must
+ * survive 30 s.
  */
 class JsInteropKeepAliveTest {
 
@@ -22,7 +23,9 @@ class JsInteropKeepAliveTest {
   void connectionsInBothDirectionsSurviveJsConnectionMonitorFor30Seconds() throws Exception {
     AtomicInteger inboundPings = new AtomicInteger();
     Ping ping = new Ping();
-    try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
+    // Our own Yamux keep-alive every 2 s: js must answer them too, or we would close.
+    try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").keepAliveInterval(Duration.ofSeconds(2))
+        .build().start();
         JsPeer dialedByJava = JsPeer.start(Map.of());
         JsPeer dialingJava = JsPeer.start(Map.of())) {
       host.setStreamHandler(Ping.PROTOCOL, s -> {

@@ -51,6 +51,9 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private volatile Channel channel;
   private volatile boolean remoteGoAway;
   private volatile boolean closed;
+  private io.netty.util.concurrent.ScheduledFuture<?> keepAliveTask;
+  private boolean pingOutstanding;
+  private int pingOpaque;
 
   /**
    * A session.
@@ -69,6 +72,31 @@ public final class YamuxSession extends ByteToMessageDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     super.handlerAdded(ctx);
     channel = ctx.channel();
+    long every = config.keepAlive().toMillis();
+    if (every > 0) {
+      keepAliveTask = ctx.executor().scheduleAtFixedRate(() -> keepAlive(ctx), every, every,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    if (keepAliveTask != null) {
+      keepAliveTask.cancel(false);
+    }
+  }
+
+  /** Event loop: sends a keep-alive ping, or closes when the previous one was never answered. */
+  private void keepAlive(ChannelHandlerContext ctx) {
+    if (closed) {
+      return;
+    }
+    if (pingOutstanding) {
+      protocolError(ctx, "keep-alive ping " + pingOpaque + " not answered within " + config.keepAlive());
+      return;
+    }
+    pingOutstanding = true;
+    sendFrame(PING, SYN, 0, ++pingOpaque, null);
   }
 
   /** Number of open streams. */
@@ -152,6 +180,8 @@ public final class YamuxSession extends ByteToMessageDecoder {
         case PING -> {
           if ((flags & SYN) != 0) {
             sendFrame(PING, ACK, 0, (int) length, null);
+          } else if ((flags & ACK) != 0 && length == (pingOpaque & 0xFFFFFFFFL)) {
+            pingOutstanding = false;
           }
         }
         default -> {
@@ -296,6 +326,9 @@ public final class YamuxSession extends ByteToMessageDecoder {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     closed = true;
+    if (keepAliveTask != null) {
+      keepAliveTask.cancel(false);
+    }
     for (YamuxStream s : streams.values()) {
       s.onConnectionClosed();
     }
