@@ -78,6 +78,39 @@ public final class PublicKey {
   }
 
   /**
+   * Like {@link #verify}, remembering successful verifications: peers reuse their Noise static key
+   * and signed records across connections, and JDK Ed25519 verification costs milliseconds.
+   * Only exact (key, message, signature) triples that verified before are accepted from memory.
+   */
+  public boolean verifyCached(byte[] message, byte[] signature) {
+    String id;
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      d.update(toProtobuf());
+      d.update(Integer.toString(message.length).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      d.update(message);
+      d.update(signature);
+      id = java.util.HexFormat.of().formatHex(d.digest());
+    } catch (GeneralSecurityException e) {
+      return verify(message, signature);
+    }
+    if (VERIFIED.containsKey(id)) {
+      return true;
+    }
+    boolean ok = verify(message, signature);
+    if (ok) {
+      if (VERIFIED.size() >= VERIFIED_CACHE_SIZE) {
+        VERIFIED.clear();
+      }
+      VERIFIED.put(id, Boolean.TRUE);
+    }
+    return ok;
+  }
+
+  private static final int VERIFIED_CACHE_SIZE = 4096;
+  private static final java.util.Map<String, Boolean> VERIFIED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
    * Verifies {@code signature} over {@code message}. Returns false for a bad signature or a
    * malformed key; never throws for hostile input.
    */

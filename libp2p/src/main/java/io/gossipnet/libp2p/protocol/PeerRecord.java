@@ -74,7 +74,7 @@ public record PeerRecord(PeerId peerId, long seq, List<Multiaddr> addresses) {
       if (!pub.toPeerId().equals(expected)) {
         throw new Libp2pException("signed peer record is signed by " + pub.toPeerId() + ", not " + expected);
       }
-      if (!pub.verify(signedBytes(payload), sig)) {
+      if (!pub.verifyCached(signedBytes(payload), sig)) {
         throw new Libp2pException("signed peer record signature does not verify");
       }
       PeerId id = null;

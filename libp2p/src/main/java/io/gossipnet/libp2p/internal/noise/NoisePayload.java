@@ -77,7 +77,7 @@ public final class NoisePayload {
     } catch (IllegalArgumentException e) {
       throw new Libp2pException("noise identity key invalid: " + e.getMessage(), e);
     }
-    if (!publicKey.verify(concat(SIG_PREFIX, remoteStatic), sig)) {
+    if (!publicKey.verifyCached(concat(SIG_PREFIX, remoteStatic), sig)) {
       throw new Libp2pException("noise identity signature does not verify");
     }
     PeerId peerId = publicKey.toPeerId();
