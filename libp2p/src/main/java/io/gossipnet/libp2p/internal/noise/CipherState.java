@@ -49,6 +49,18 @@ public final class CipherState {
     cipher.doFinal(in, out);
   }
 
+  /** Encrypts {@code len} bytes of {@code in} into {@code out} (no associated data); returns the output size. */
+  public int encrypt(byte[] in, int inOff, int len, byte[] out, int outOff) throws GeneralSecurityException {
+    init(Cipher.ENCRYPT_MODE);
+    return cipher.doFinal(in, inOff, len, out, outOff);
+  }
+
+  /** Decrypts {@code len} bytes of {@code in} into {@code out} (no associated data); returns the output size. */
+  public int decrypt(byte[] in, int inOff, int len, byte[] out, int outOff) throws GeneralSecurityException {
+    init(Cipher.DECRYPT_MODE);
+    return cipher.doFinal(in, inOff, len, out, outOff);
+  }
+
   /** Decrypts and authenticates {@code cipherText} with associated data {@code ad} (may be null). */
   public byte[] decrypt(byte[] ad, byte[] cipherText) throws GeneralSecurityException {
     init(Cipher.DECRYPT_MODE);

@@ -4,7 +4,6 @@ import io.gossipnet.libp2p.Libp2pException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.List;
 
@@ -18,6 +17,9 @@ public final class NoiseTransportCodec extends ByteToMessageCodec<ByteBuf> {
   private boolean failed;
   private final CipherState send;
   private final CipherState receive;
+  /** Reused per channel (the codec runs on one event loop): no allocation per frame. */
+  private final byte[] scratch = new byte[65535];
+  private final byte[] scratchOut = new byte[65535];
 
   /** A codec with the transport cipher states from the handshake. */
   public NoiseTransportCodec(CipherState send, CipherState receive) {
@@ -32,9 +34,24 @@ public final class NoiseTransportCodec extends ByteToMessageCodec<ByteBuf> {
       int chunk = Math.min(MAX_PLAINTEXT, msg.readableBytes());
       out.ensureWritable(2 + chunk + CipherState.TAG);
       out.writeShort(chunk + CipherState.TAG);
-      ByteBuffer src = msg.nioBuffer(msg.readerIndex(), chunk);
-      ByteBuffer dst = out.nioBuffer(out.writerIndex(), chunk + CipherState.TAG);
-      send.encrypt(src, dst);
+      // Byte arrays, not ByteBuffers: the JDK cipher allocates a temporary array per call for
+      // buffers that are not array-backed, which made the garbage rate equal to the data rate.
+      byte[] src;
+      int srcOff;
+      if (msg.hasArray()) {
+        src = msg.array();
+        srcOff = msg.arrayOffset() + msg.readerIndex();
+      } else {
+        msg.getBytes(msg.readerIndex(), scratch, 0, chunk);
+        src = scratch;
+        srcOff = 0;
+      }
+      if (out.hasArray()) {
+        send.encrypt(src, srcOff, chunk, out.array(), out.arrayOffset() + out.writerIndex());
+      } else {
+        int n = send.encrypt(src, srcOff, chunk, scratchOut, 0);
+        out.setBytes(out.writerIndex(), scratchOut, 0, n);
+      }
       msg.skipBytes(chunk);
       out.writerIndex(out.writerIndex() + chunk + CipherState.TAG);
     }
@@ -67,7 +84,22 @@ public final class NoiseTransportCodec extends ByteToMessageCodec<ByteBuf> {
       }
       ByteBuf plain = ctx.alloc().heapBuffer(len - CipherState.TAG);
       try {
-        receive.decrypt(in.nioBuffer(in.readerIndex() + 2, len), plain.nioBuffer(0, len - CipherState.TAG));
+        byte[] src;
+        int srcOff;
+        if (in.hasArray()) {
+          src = in.array();
+          srcOff = in.arrayOffset() + in.readerIndex() + 2;
+        } else {
+          in.getBytes(in.readerIndex() + 2, scratch, 0, len);
+          src = scratch;
+          srcOff = 0;
+        }
+        if (plain.hasArray()) {
+          receive.decrypt(src, srcOff, len, plain.array(), plain.arrayOffset());
+        } else {
+          int n = receive.decrypt(src, srcOff, len, scratchOut, 0);
+          plain.setBytes(0, scratchOut, 0, n);
+        }
       } catch (GeneralSecurityException e) {
         plain.release();
         throw new Libp2pException("noise frame failed to decrypt: " + e.getMessage(), e);
