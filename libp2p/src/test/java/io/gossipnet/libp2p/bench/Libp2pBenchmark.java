@@ -33,6 +33,7 @@ public final class Libp2pBenchmark {
     int mib = args.length > 0 ? Integer.parseInt(args[0]) : 512;
     double cipher = cipherMiBPerSecond();
     double java = 0;
+    double cpuMsPerMiB = Double.MAX_VALUE;
     double setupMillis;
     double newPeerSetupMillis;
     // Set-up is measured with many short connections between the same two peers: lift the limits.
@@ -54,7 +55,9 @@ public final class Libp2pBenchmark {
       });
       var addr = server.listenAddresses().get(0).withPeerId(server.peerId());
       for (int round = 0; round < 4; round++) { // the first rounds warm up the JIT; best round counts
+        long cpu0 = processCpuNanos();
         java = Math.max(java, javaThroughput(client, addr, mib));
+        cpuMsPerMiB = Math.min(cpuMsPerMiB, (processCpuNanos() - cpu0) / 1e6 / mib);
       }
       setupTime(client, addr, 100);
       setupMillis = setupTime(client, addr, 200);
@@ -68,12 +71,19 @@ public final class Libp2pBenchmark {
     System.out.printf("| JDK ChaCha20-Poly1305 encrypt, 64 KiB messages | %.0f MiB/s |%n", cipher);
     System.out.printf("| Java -> Java, one stream, %d MiB | %.0f MiB/s (%.0f %% of the cipher) |%n", mib, java,
         100 * java / cipher);
+    System.out.printf("| Java -> Java, process CPU time per MiB (sender and receiver together) | %.2f ms |%n",
+        cpuMsPerMiB);
     System.out.printf("| js -> js, one stream, %d MiB | %.0f MiB/s (Java/js = %.1f) |%n", Math.min(mib, 256), js,
         java / js);
     System.out.printf("| connection set-up, known peer (TCP + Noise + Yamux + first stream round trip), mean of 200 | %.2f ms |%n",
         setupMillis);
     System.out.printf("| connection set-up, new peer each time (fresh client host and key), mean of 100 | %.2f ms |%n",
         newPeerSetupMillis);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static double cipherMiBPerSecond() throws Exception {
