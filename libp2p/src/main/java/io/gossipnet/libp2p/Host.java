@@ -113,7 +113,7 @@ public final class Host implements AutoCloseable {
       try {
         Channel ch = b.bind(addr.toTcpSocketAddress()).sync().channel();
         serverChannels.add(ch);
-        bound.addAll(expand(Multiaddr.fromSocketAddress((InetSocketAddress) ch.localAddress())));
+        bound.addAll(expand(addr, ((InetSocketAddress) ch.localAddress()).getPort()));
       } catch (Exception e) {
         close();
         throw new Libp2pException("cannot listen on " + addr + ": " + e.getMessage(), e);
@@ -124,24 +124,32 @@ public final class Host implements AutoCloseable {
     return this;
   }
 
-  private static List<Multiaddr> expand(Multiaddr bound) {
-    InetSocketAddress sa = bound.toTcpSocketAddress();
-    if (!sa.getAddress().isAnyLocalAddress()) {
-      return List.of(bound);
+  /**
+   * The addresses to announce for a bound listen address: itself, or for a wildcard the addresses
+   * of the interfaces in the requested family (the JDK may report an IPv4 wildcard as {@code ::}).
+   */
+  private static List<Multiaddr> expand(Multiaddr requested, int port) {
+    InetSocketAddress sa = requested.toTcpSocketAddress();
+    if (sa.isUnresolved() || !sa.getAddress().isAnyLocalAddress()) {
+      return List.of(Multiaddr.fromSocketAddress(new InetSocketAddress(sa.getAddress(), port)));
     }
+    boolean ip4 = sa.getAddress() instanceof Inet4Address;
     List<Multiaddr> out = new ArrayList<>();
     try {
       for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!ni.isUp()) {
+          continue;
+        }
         for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-          if ((a instanceof Inet4Address) == (sa.getAddress() instanceof Inet4Address) && !a.isLinkLocalAddress()) {
-            out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(a, sa.getPort())));
+          if ((a instanceof Inet4Address) == ip4 && !a.isLinkLocalAddress()) {
+            out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(a, port)));
           }
         }
       }
     } catch (IOException e) {
-      return List.of(bound);
+      LOG.debug("cannot list network interfaces: {}", e.toString());
     }
-    return out.isEmpty() ? List.of(bound) : out;
+    return out.isEmpty() ? List.of(Multiaddr.fromSocketAddress(new InetSocketAddress(sa.getAddress(), port))) : out;
   }
 
   /** Our peer ID. */

@@ -95,6 +95,27 @@ class HostToHostTest {
   }
 
   @Test
+  void wildcardListenAddressIsReportedPerInterfaceAndDnsAndIp6AddressesDial() throws Exception {
+    try (Host a = Host.builder().listen("/ip4/0.0.0.0/tcp/0").listen("/ip6/::1/tcp/0").build().start();
+        Host b = Host.builder().build().start()) {
+      assertThat(a.listenAddresses()).noneMatch(m -> m.toString().startsWith("/ip4/0.0.0.0"));
+      var loopback = a.listenAddresses().stream().filter(m -> m.toString().startsWith("/ip4/127.0.0.1/")).findFirst();
+      assertThat(loopback).isPresent();
+      int port = loopback.get().toTcpSocketAddress().getPort();
+      var dns = io.gossipnet.libp2p.multiformats.Multiaddr.fromString("/dns4/localhost/tcp/" + port)
+          .withPeerId(a.peerId());
+      assertThat(Ping.ping(b.dial(dns).get(10, TimeUnit.SECONDS))).isPositive();
+      var ip6 = a.listenAddresses().stream().filter(m -> m.toString().startsWith("/ip6/")).findFirst();
+      assertThat(ip6).isPresent();
+      try (Host b6 = Host.builder().build().start()) {
+        Connection c6 = b6.dial(ip6.get().withPeerId(a.peerId())).get(10, TimeUnit.SECONDS);
+        assertThat(c6.remoteAddress().toString()).startsWith("/ip6/");
+        assertThat(Ping.ping(c6)).isPositive();
+      }
+    }
+  }
+
+  @Test
   void unsupportedProtocolFailsTheStreamButNotTheConnection() throws Exception {
     try (Host a = listener(Host.builder()); Host b = Host.builder().build().start()) {
       Connection c = b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);

@@ -100,19 +100,52 @@ public final class Multiaddr {
     /** The value as text. */
     public String valueText() {
       return switch (protocol) {
-        case IP4, IP6 -> {
-          try {
-            yield InetAddress.getByAddress(value).getHostAddress();
-          } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-          }
-        }
+        case IP4 -> (value[0] & 0xFF) + "." + (value[1] & 0xFF) + "." + (value[2] & 0xFF) + "." + (value[3] & 0xFF);
+        case IP6 -> ip6Text(value);
         case TCP, UDP -> Integer.toString(((value[0] & 0xFF) << 8) | (value[1] & 0xFF));
         case DNS, DNS4, DNS6 -> new String(value, StandardCharsets.UTF_8);
         case HTTP_PATH -> URLEncoder.encode(new String(value, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
         case P2P -> PeerId.fromBytes(value).toBase58();
         default -> "";
       };
+    }
+
+    /** RFC 5952 text: lower-case hex, the longest run of two or more zero groups as {@code ::}. */
+    private static String ip6Text(byte[] a) {
+      int[] g = new int[8];
+      for (int i = 0; i < 8; i++) {
+        g[i] = ((a[2 * i] & 0xFF) << 8) | (a[2 * i + 1] & 0xFF);
+      }
+      int bestStart = -1;
+      int bestLen = 1;
+      for (int i = 0; i < 8; ) {
+        if (g[i] != 0) {
+          i++;
+          continue;
+        }
+        int j = i;
+        while (j < 8 && g[j] == 0) {
+          j++;
+        }
+        if (j - i > bestLen) {
+          bestStart = i;
+          bestLen = j - i;
+        }
+        i = j;
+      }
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        if (i == bestStart) {
+          sb.append("::");
+          i += bestLen - 1;
+          continue;
+        }
+        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+          sb.append(':');
+        }
+        sb.append(Integer.toHexString(g[i]));
+      }
+      return sb.toString();
     }
 
     @Override

@@ -35,6 +35,15 @@ class MultiaddrTest {
   }
 
   @Test
+  void ip6TextIsCanonical() {
+    assertThat(Multiaddr.fromString("/ip6/0:0:0:0:0:0:0:1/tcp/1").toString()).isEqualTo("/ip6/::1/tcp/1");
+    assertThat(Multiaddr.fromString("/ip6/2001:DB8:0:0:1:0:0:1/tcp/1").toString()).isEqualTo("/ip6/2001:db8::1:0:0:1/tcp/1");
+    assertThat(Multiaddr.fromString("/ip6/fd00::2/tcp/1").toString()).isEqualTo("/ip6/fd00::2/tcp/1");
+    assertThat(Multiaddr.fromString("/ip6/::/tcp/1").toString()).isEqualTo("/ip6/::/tcp/1");
+    assertThat(Multiaddr.fromString("/ip6/1:2:3:4:5:6:7:8/tcp/1").toString()).isEqualTo("/ip6/1:2:3:4:5:6:7:8/tcp/1");
+  }
+
+  @Test
   void peerIdIsFoundAndStripped() {
     Multiaddr m = Multiaddr.fromString(
         "/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWJ1TsijH7H5F74hfAD5XishQz3sxrmAtVY37GtNd9CqYf");
