@@ -116,6 +116,25 @@ class HostToHostTest {
   }
 
   @Test
+  void concurrentInboundPingStreamsAreAllServed() throws Exception {
+    try (Host a = listener(Host.builder()); Host b = Host.builder().build().start()) {
+      Connection c = b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
+      Stream first = c.newStream(Ping.PROTOCOL).get(10, TimeUnit.SECONDS);
+      Stream second = c.newStream(Ping.PROTOCOL).get(10, TimeUnit.SECONDS);
+      Stream third = c.newStream(Ping.PROTOCOL).get(10, TimeUnit.SECONDS);
+      byte[] payload = new byte[Ping.SIZE];
+      for (Stream s : List.of(third, first, second)) { // all three open at once, answered in any order
+        new Random(s.hashCode()).nextBytes(payload);
+        s.out().write(payload);
+        assertThat(s.in().readNBytes(Ping.SIZE)).isEqualTo(payload);
+      }
+      for (Stream s : List.of(first, second, third)) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void unsupportedProtocolFailsTheStreamButNotTheConnection() throws Exception {
     try (Host a = listener(Host.builder()); Host b = Host.builder().build().start()) {
       Connection c = b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
