@@ -79,6 +79,8 @@ public final class Host implements AutoCloseable {
   private final java.security.KeyPair noiseStatic = io.gossipnet.libp2p.internal.noise.NoiseXXHandshake.generateX25519();
   private final byte[] noisePayload;
   private volatile SignedRecord signedRecord;
+  /** Unread bytes buffered in all streams of all connections. */
+  private final java.util.concurrent.atomic.AtomicLong hostBuffered = new java.util.concurrent.atomic.AtomicLong();
 
   Host(HostConfig config) {
     this.config = config;
@@ -295,10 +297,17 @@ public final class Host implements AutoCloseable {
     return CompletableFuture.failedFuture(new Libp2pException("not connected to " + peer));
   }
 
+  /** Unread bytes buffered in the streams of all connections (counted against the budgets). */
+  public long bufferedBytes() {
+    return hostBuffered.get();
+  }
+
   /** A readable snapshot of the host: addresses, limits, connections and their streams. */
   public String dump() {
     StringBuilder sb = new StringBuilder();
     sb.append("Host ").append(peerId()).append(" listening on ").append(listenAddresses).append('\n');
+    sb.append("  buffered: ").append(hostBuffered.get()).append(" of ").append(config.maxBufferedBytesTotal())
+        .append(" bytes\n");
     sb.append("  protocols: ").append(new java.util.TreeSet<>(handlers.keySet())).append('\n');
     sb.append("  channels: ").append(allChannels.get()).append(" (inbound ").append(inboundChannels.get())
         .append("), limits ").append(config.maxConnections()).append('/').append(config.maxInboundConnections())
@@ -368,7 +377,8 @@ public final class Host implements AutoCloseable {
     HostConnection[] holder = new HostConnection[1];
     YamuxConfig yc = new YamuxConfig(config.maxInboundStreamsPerConnection(), 1024, config.maxStreamWindow(),
         config.maxBufferedBytesPerConnection(), config.keepAliveInterval());
-    YamuxSession session = new YamuxSession(initiator, yc, s -> serveInbound(holder[0], s));
+    YamuxSession session = new YamuxSession(initiator, yc, s -> serveInbound(holder[0], s), hostBuffered,
+        config.maxBufferedBytesTotal());
     HostConnection conn = new HostConnection(ctx.channel(), session, remote.peerId(),
         initiator ? Direction.OUTBOUND : Direction.INBOUND, early, executor, config);
     holder[0] = conn;

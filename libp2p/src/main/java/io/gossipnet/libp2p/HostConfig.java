@@ -21,6 +21,7 @@ import java.util.List;
  * @param maxConnectionsPerPeer connections to one peer
  * @param maxInboundStreamsPerConnection streams a remote may have open at once on one connection
  * @param maxBufferedBytesPerConnection unread bytes buffered per connection (stream budget)
+ * @param maxBufferedBytesTotal unread bytes buffered in all connections together
  * @param maxStreamWindow largest Yamux receive window a fast stream grows to
  * @param keepAliveInterval interval of Yamux keep-alive pings; a connection whose ping stays
  *     unanswered for one more interval is closed ({@code Duration.ZERO} turns them off)
@@ -37,6 +38,7 @@ public record HostConfig(
     int maxConnectionsPerPeer,
     int maxInboundStreamsPerConnection,
     long maxBufferedBytesPerConnection,
+    long maxBufferedBytesTotal,
     int maxStreamWindow,
     Duration keepAliveInterval) {
 
@@ -56,6 +58,8 @@ public record HostConfig(
   public static final int DEFAULT_MAX_INBOUND_STREAMS = 256;
   /** Default buffered bytes per connection. */
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L * 1024 * 1024;
+  /** Default buffered bytes in all connections together. */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES_TOTAL = 512L * 1024 * 1024;
   /** Default largest stream window. */
   public static final int DEFAULT_MAX_STREAM_WINDOW = 16 * 1024 * 1024;
   /** Default keep-alive ping interval (as js-libp2p's Yamux). */
@@ -73,6 +77,9 @@ public record HostConfig(
     positive("maxInboundStreamsPerConnection", maxInboundStreamsPerConnection);
     if (maxBufferedBytesPerConnection < 256 * 1024) {
       throw new IllegalArgumentException("maxBufferedBytesPerConnection: at least 256 KiB (one stream window)");
+    }
+    if (maxBufferedBytesTotal < maxBufferedBytesPerConnection) {
+      throw new IllegalArgumentException("maxBufferedBytesTotal: at least maxBufferedBytesPerConnection");
     }
     if (maxStreamWindow < 256 * 1024) {
       throw new IllegalArgumentException("maxStreamWindow: at least 256 KiB");
@@ -104,6 +111,7 @@ public record HostConfig(
     private int maxPerPeer = DEFAULT_MAX_CONNECTIONS_PER_PEER;
     private int maxInboundStreams = DEFAULT_MAX_INBOUND_STREAMS;
     private long maxBuffered = DEFAULT_MAX_BUFFERED_BYTES;
+    private long maxBufferedTotal = DEFAULT_MAX_BUFFERED_BYTES_TOTAL;
     private int maxWindow = DEFAULT_MAX_STREAM_WINDOW;
     private Duration keepAlive = DEFAULT_KEEP_ALIVE_INTERVAL;
 
@@ -170,6 +178,12 @@ public record HostConfig(
       return this;
     }
 
+    /** Unread bytes buffered in all connections together. */
+    public Builder maxBufferedBytesTotal(long max) {
+      this.maxBufferedTotal = max;
+      return this;
+    }
+
     /** Largest Yamux receive window a stream grows to. */
     public Builder maxStreamWindow(int max) {
       this.maxWindow = max;
@@ -186,7 +200,7 @@ public record HostConfig(
     public HostConfig config() {
       return new HostConfig(identity, listen, agentVersion, earlyMuxer, handshakeTimeout,
           streamNegotiationTimeout, maxConnections, maxInbound, maxPerPeer, maxInboundStreams, maxBuffered,
-          maxWindow, keepAlive);
+          Math.max(maxBufferedTotal, maxBuffered), maxWindow, keepAlive);
     }
 
     /** Builds the host (not started). */

@@ -161,27 +161,59 @@ class HostilePeerTest {
 
   @Test
   void unreadDataPastTheConnectionBudgetResetsThatStreamWhileTheConnectionStays() throws Exception {
-    try (Host small = Host.builder().listen("/ip4/127.0.0.1/tcp/0").maxBufferedBytesPerConnection(256 * 1024)
-        .build().start();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (Host small = sleepyHost(Host.builder().maxBufferedBytesPerConnection(256 * 1024), release);
         HostileClient h = new HostileClient(small.listenAddresses().get(0))) {
-      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-      small.setStreamHandler("/sleepy/1.0.0", s -> release.await()); // never reads
       PrivateKey me = PrivateKey.generate();
       h.handshake(me, me);
-      byte[] chunk = new byte[60_000];
-      byte[] select = io.gossipnet.libp2p.internal.mss.Multistream.encode(
-          io.gossipnet.libp2p.internal.mss.Multistream.HEADER, "/sleepy/1.0.0");
-      // streams 1 and 3 negotiate a protocol whose handler never reads, then send 180 KB each
-      for (int stream : new int[] {1, 3}) {
-        h.send(HostileClient.yamux(1, 1, stream, 0, new byte[0]));
-        h.send(HostileClient.yamux(0, 0, stream, select.length, select));
-        for (int i = 0; i < 3; i++) {
-          h.send(HostileClient.yamux(0, 0, stream, chunk.length, chunk));
-        }
-      }
+      sendUnread(h, 1);
+      sendUnread(h, 3);
       assertThat(readUntilReset(h, 3)).isTrue();
       assertThat(small.connections(me.peerId())).hasSize(1);
+    } finally {
       release.countDown();
+    }
+  }
+
+  @Test
+  void unreadDataPastTheHostBudgetResetsTheStreamOfTheConnectionThatExceedsIt() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (Host small = sleepyHost(Host.builder().maxBufferedBytesPerConnection(300 * 1024)
+            .maxBufferedBytesTotal(300 * 1024), release);
+        HostileClient first = new HostileClient(small.listenAddresses().get(0));
+        HostileClient second = new HostileClient(small.listenAddresses().get(0))) {
+      PrivateKey a = PrivateKey.generate();
+      PrivateKey b = PrivateKey.generate();
+      first.handshake(a, a);
+      second.handshake(b, b);
+      sendUnread(first, 1);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> small.bufferedBytes() >= 180_000);
+      sendUnread(second, 1);
+      assertThat(readUntilReset(second, 1)).isTrue();
+      assertThat(small.connections(a.peerId())).hasSize(1);
+      assertThat(small.connections(b.peerId())).hasSize(1);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /** A host with a protocol whose handler never reads until {@code release}. */
+  private static Host sleepyHost(io.gossipnet.libp2p.HostConfig.Builder b, java.util.concurrent.CountDownLatch release)
+      throws Exception {
+    Host h = b.listen("/ip4/127.0.0.1/tcp/0").build().start();
+    h.setStreamHandler("/sleepy/1.0.0", s -> release.await());
+    return h;
+  }
+
+  /** Opens {@code stream}, negotiates the sleepy protocol and sends 180 KB nobody reads. */
+  private static void sendUnread(HostileClient h, int stream) throws Exception {
+    byte[] chunk = new byte[60_000];
+    byte[] select = io.gossipnet.libp2p.internal.mss.Multistream.encode(
+        io.gossipnet.libp2p.internal.mss.Multistream.HEADER, "/sleepy/1.0.0");
+    h.send(HostileClient.yamux(1, 1, stream, 0, new byte[0]));
+    h.send(HostileClient.yamux(0, 0, stream, select.length, select));
+    for (int i = 0; i < 3; i++) {
+      h.send(HostileClient.yamux(0, 0, stream, chunk.length, chunk));
     }
   }
 

@@ -46,6 +46,8 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private final AtomicInteger inbound = new AtomicInteger();
   private final AtomicInteger outbound = new AtomicInteger();
   private final AtomicLong buffered = new AtomicLong();
+  private final AtomicLong hostBuffered;
+  private final long hostBudget;
   private final ReentrantLock writable = new ReentrantLock();
   private final Condition writableChanged = writable.newCondition();
   private volatile Channel channel;
@@ -62,6 +64,17 @@ public final class YamuxSession extends ByteToMessageDecoder {
    * @param onInbound called on the event loop for each accepted inbound stream
    */
   public YamuxSession(boolean client, YamuxConfig config, Consumer<YamuxStream> onInbound) {
+    this(client, config, onInbound, null, Long.MAX_VALUE);
+  }
+
+  /**
+   * A session that also counts its unread bytes in {@code hostBuffered}, shared by all sessions of
+   * a host, limited to {@code hostBudget}.
+   */
+  public YamuxSession(boolean client, YamuxConfig config, Consumer<YamuxStream> onInbound, AtomicLong hostBuffered,
+      long hostBudget) {
+    this.hostBuffered = hostBuffered;
+    this.hostBudget = hostBudget;
     this.client = client;
     this.config = config;
     this.onInbound = onInbound;
@@ -109,8 +122,32 @@ public final class YamuxSession extends ByteToMessageDecoder {
     return buffered.get();
   }
 
-  AtomicLong bufferedCounter() {
-    return buffered;
+  /**
+   * Reserves {@code n} bytes of unread data against this connection's and the host's budgets;
+   * false (nothing reserved) when either would be exceeded.
+   */
+  boolean reserve(long n) {
+    if (buffered.addAndGet(n) > config.maxBufferedBytes()) {
+      buffered.addAndGet(-n);
+      return false;
+    }
+    if (hostBuffered != null && hostBuffered.addAndGet(n) > hostBudget) {
+      hostBuffered.addAndGet(-n);
+      buffered.addAndGet(-n);
+      return false;
+    }
+    return true;
+  }
+
+  /** Returns {@code n} reserved bytes (read or dropped). */
+  void unbuffer(long n) {
+    if (n == 0) {
+      return;
+    }
+    buffered.addAndGet(-n);
+    if (hostBuffered != null) {
+      hostBuffered.addAndGet(-n);
+    }
   }
 
   YamuxConfig config() {
@@ -232,8 +269,8 @@ public final class YamuxSession extends ByteToMessageDecoder {
     if (type == WINDOW_UPDATE) {
       s.onWindowUpdate(length);
     } else if (length > 0 && !s.onData(data)) {
-      LOG.info("yamux: resetting stream {} from {}: connection buffer budget {} exceeded", id,
-          ctx.channel().remoteAddress(), config.maxBufferedBytes());
+      LOG.info("yamux: resetting stream {} from {}: buffer budget exceeded ({} per connection, {} per host)", id,
+          ctx.channel().remoteAddress(), config.maxBufferedBytes(), hostBudget);
       s.reset();
       return true;
     }

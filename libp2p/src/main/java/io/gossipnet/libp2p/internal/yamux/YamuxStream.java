@@ -127,8 +127,7 @@ public final class YamuxStream implements Stream {
         delta = takeWindowUpdate();
         sendUpdate = delta > 0;
       } else {
-        if (session.bufferedCounter().addAndGet(len) > session.config().maxBufferedBytes()) {
-          session.bufferedCounter().addAndGet(-len);
+        if (!session.reserve(len)) {
           return false;
         }
         // A retained slice, not a copy: the decoder's cumulation is not reused while we hold it.
@@ -204,7 +203,7 @@ public final class YamuxStream implements Stream {
         lock.unlock();
       }
     }
-    session.bufferedCounter().addAndGet(-drop);
+    session.unbuffer(drop);
     session.removed(this);
   }
 
@@ -278,7 +277,7 @@ public final class YamuxStream implements Stream {
     } finally {
       lock.unlock();
     }
-    session.bufferedCounter().addAndGet(-n);
+    session.unbuffer(n);
     if (delta > 0) {
       session.sendFrame(YamuxSession.WINDOW_UPDATE, 0, id, (int) delta, null);
     }
@@ -376,7 +375,7 @@ public final class YamuxStream implements Stream {
     } finally {
       lock.unlock();
     }
-    session.bufferedCounter().addAndGet(-drop);
+    session.unbuffer(drop);
     if (delta > 0) {
       session.sendFrame(YamuxSession.WINDOW_UPDATE, 0, id, (int) delta, null);
     }
