@@ -6,6 +6,7 @@ import io.gossipnet.libp2p.internal.mss.Multistream;
 import io.gossipnet.libp2p.internal.mss.MultistreamHandler;
 import io.gossipnet.libp2p.internal.noise.NoiseHandshakeHandler;
 import io.gossipnet.libp2p.internal.noise.NoisePayload;
+import io.gossipnet.libp2p.internal.noise.NoiseXXHandshake;
 import io.gossipnet.libp2p.internal.yamux.ChannelReason;
 import io.gossipnet.libp2p.internal.yamux.YamuxConfig;
 import io.gossipnet.libp2p.internal.yamux.YamuxSession;
@@ -35,18 +36,24 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,20 +79,20 @@ public final class Host implements AutoCloseable {
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   private final AtomicInteger inboundChannels = new AtomicInteger();
   private final AtomicInteger allChannels = new AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicBoolean pushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean pushScheduled = new AtomicBoolean();
   private static final long PUSH_DEBOUNCE_MILLIS = 300;
   private volatile List<Multiaddr> listenAddresses = List.of();
   /** One static Noise key per host, signed once: signing is the slow part of a handshake. */
-  private final java.security.KeyPair noiseStatic = io.gossipnet.libp2p.internal.noise.NoiseXXHandshake.generateX25519();
+  private final KeyPair noiseStatic = NoiseXXHandshake.generateX25519();
   private final byte[] noisePayload;
   private volatile SignedRecord signedRecord;
   /** Unread bytes buffered in all streams of all connections. */
-  private final java.util.concurrent.atomic.AtomicLong hostBuffered = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong hostBuffered = new AtomicLong();
 
   Host(HostConfig config) {
     this.config = config;
     this.noisePayload = NoisePayload.create(config.identity(),
-        io.gossipnet.libp2p.internal.noise.NoiseXXHandshake.rawPublic(noiseStatic),
+        NoiseXXHandshake.rawPublic(noiseStatic),
         config.earlyMuxerNegotiation() ? List.of(YamuxSession.PROTOCOL) : List.of());
     this.group = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
         NioIoHandler.newFactory());
@@ -308,7 +315,7 @@ public final class Host implements AutoCloseable {
     sb.append("Host ").append(peerId()).append(" listening on ").append(listenAddresses).append('\n');
     sb.append("  buffered: ").append(hostBuffered.get()).append(" of ").append(config.maxBufferedBytesTotal())
         .append(" bytes\n");
-    sb.append("  protocols: ").append(new java.util.TreeSet<>(handlers.keySet())).append('\n');
+    sb.append("  protocols: ").append(new TreeSet<>(handlers.keySet())).append('\n');
     sb.append("  channels: ").append(allChannels.get()).append(" (inbound ").append(inboundChannels.get())
         .append("), limits ").append(config.maxConnections()).append('/').append(config.maxInboundConnections())
         .append('/').append(config.maxConnectionsPerPeer()).append(" per peer\n");
@@ -342,9 +349,9 @@ public final class Host implements AutoCloseable {
         closeWithReason(ch, "connection set-up not finished within " + config.handshakeTimeout());
       }
     }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    java.util.function.BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured =
+    BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured =
         (ctx, remote) -> secured(ctx, initiator, remote, result);
-    java.util.function.BiConsumer<ChannelHandlerContext, String> onNoise = (ctx, p) ->
+    BiConsumer<ChannelHandlerContext, String> onNoise = (ctx, p) ->
         ctx.pipeline().addAfter(ctx.name(), "noise-handshake",
             new NoiseHandshakeHandler(initiator, noiseStatic, noisePayload, expected, onSecured));
     ch.pipeline().addBefore("guard", "mss-security", initiator
@@ -365,7 +372,7 @@ public final class Host implements AutoCloseable {
       addMuxer(ctx, initiator, remote, true, result);
       return;
     }
-    java.util.function.BiConsumer<ChannelHandlerContext, String> onMuxer =
+    BiConsumer<ChannelHandlerContext, String> onMuxer =
         (mctx, p) -> addMuxer(mctx, initiator, remote, false, result);
     ctx.pipeline().addAfter(ctx.name(), "mss-muxer", initiator
         ? MultistreamHandler.dialer(YamuxSession.PROTOCOL, onMuxer)
@@ -395,7 +402,7 @@ public final class Host implements AutoCloseable {
         IdentifyInfo info = Identify.request(conn);
         conn.identifyFuture().complete(info);
       } catch (Exception e) {
-        Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.CompletionException
+        Throwable cause = e.getCause() != null && e instanceof CompletionException
             ? e.getCause() : e;
         LOG.info("identify of {} failed: {}", conn.remotePeerId(), cause.getMessage());
         conn.identifyFuture().completeExceptionally(cause);
