@@ -51,7 +51,16 @@ public final class ListenCommand implements Callable<Integer> {
     host.setStreamHandler(HttpServer.PROTOCOL, http);
     host.start();
     CountDownLatch stop = new CountDownLatch(1);
-    Thread hook = new Thread(stop::countDown, "p2p-listen-shutdown");
+    CountDownLatch closed = new CountDownLatch(1);
+    // On SIGTERM: wake the main thread, and keep the JVM alive until the host has closed.
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "p2p-listen-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Thread.ofVirtual().start(() -> {
       try {
@@ -69,6 +78,7 @@ public final class ListenCommand implements Callable<Integer> {
     out.flush();
     stop.await();
     host.close();
+    closed.countDown();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
