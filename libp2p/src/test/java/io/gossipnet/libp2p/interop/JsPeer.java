@@ -142,7 +142,8 @@ final class JsPeer implements AutoCloseable {
   /** Runs a command; fails the test if js reports an error. */
   JsonObject call(String cmd, Map<String, Object> args, Duration timeout) throws Exception {
     JsonObject r = callRaw(cmd, args, timeout);
-    assertThat(r.get("ok").getAsBoolean()).as("js %s failed: %s", cmd, r.get("error")).isTrue();
+    assertThat(r.get("ok").getAsBoolean()).as("js %s failed: %s%njs stderr (tail):%n%s", cmd, r.get("error"),
+        tail(stderr(), 4000)).isTrue();
     return r;
   }
 
@@ -158,7 +159,17 @@ final class JsPeer implements AutoCloseable {
       stdin.write(GSON.toJson(msg) + "\n");
       stdin.flush();
     }
-    return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      pending.remove(id);
+      throw new AssertionError("js " + cmd + " did not answer within " + timeout + "; js stderr (tail):\n"
+          + tail(stderr(), 4000), e);
+    }
+  }
+
+  private static String tail(String s, int max) {
+    return s.length() <= max ? s : s.substring(s.length() - max);
   }
 
   /** Waits for an event matching {@code filter}. */
