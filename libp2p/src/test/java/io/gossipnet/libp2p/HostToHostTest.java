@@ -87,10 +87,10 @@ class HostToHostTest {
 
   @Test
   void keepAlivePingsAreAnsweredSoIdleConnectionsStayOpen() throws Exception {
-    try (Host a = listener(Host.builder().keepAliveInterval(Duration.ofMillis(200)));
-        Host b = Host.builder().keepAliveInterval(Duration.ofMillis(200)).build().start()) {
+    try (Host a = listener(Host.builder().keepAliveInterval(Duration.ofSeconds(1)));
+        Host b = Host.builder().keepAliveInterval(Duration.ofSeconds(1)).build().start()) {
       Connection c = b.dial(a.listenAddresses().get(0)).get(10, TimeUnit.SECONDS);
-      Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(c::isOpen);
+      Awaitility.await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(6)).until(c::isOpen);
     }
   }
 

@@ -23,8 +23,8 @@ class JsInteropKeepAliveTest {
   void connectionsInBothDirectionsSurviveJsConnectionMonitorFor30Seconds() throws Exception {
     AtomicInteger inboundPings = new AtomicInteger();
     Ping ping = new Ping();
-    // Our own Yamux keep-alive every 2 s: js must answer them too, or we would close.
-    try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").keepAliveInterval(Duration.ofSeconds(2))
+    // Our own Yamux keep-alive every 5 s: js must answer them too, or we would close.
+    try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").keepAliveInterval(Duration.ofSeconds(5))
         .build().start();
         JsPeer dialedByJava = JsPeer.start(Map.of());
         JsPeer dialingJava = JsPeer.start(Map.of())) {
