@@ -1,0 +1,507 @@
+package io.gossipnet.libp2p;
+
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.internal.mss.Multistream;
+import io.gossipnet.libp2p.internal.mss.MultistreamHandler;
+import io.gossipnet.libp2p.internal.noise.NoiseHandshakeHandler;
+import io.gossipnet.libp2p.internal.noise.NoisePayload;
+import io.gossipnet.libp2p.internal.noise.NoiseXXHandshake;
+import io.gossipnet.libp2p.internal.yamux.ChannelReason;
+import io.gossipnet.libp2p.internal.yamux.YamuxConfig;
+import io.gossipnet.libp2p.internal.yamux.YamuxSession;
+import io.gossipnet.libp2p.internal.yamux.YamuxStream;
+import io.gossipnet.libp2p.multiformats.Multiaddr;
+import io.gossipnet.libp2p.protocol.Identify;
+import io.gossipnet.libp2p.protocol.IdentifyInfo;
+import io.gossipnet.libp2p.protocol.PeerRecord;
+import io.gossipnet.libp2p.protocol.Ping;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A libp2p host: listens and dials over TCP, upgrades each connection with multistream-select,
+ * Noise XX and Yamux, answers Identify and Ping, and dispatches inbound streams to the
+ * {@link StreamHandler} bound to the negotiated protocol.
+ *
+ * <p>Typical use: {@code Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();}
+ * then {@code host.dial(addr).join().newStream("/my/1.0.0")}.
+ */
+public final class Host implements AutoCloseable {
+  /** The security protocol ID negotiated before Noise. */
+  public static final String NOISE_PROTOCOL = "/noise";
+  private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+
+  private final HostConfig config;
+  private final EventLoopGroup group;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+  private final Set<HostConnection> connections = ConcurrentHashMap.newKeySet();
+  private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
+  private final AtomicInteger inboundChannels = new AtomicInteger();
+  private final AtomicInteger allChannels = new AtomicInteger();
+  private final AtomicBoolean pushScheduled = new AtomicBoolean();
+  private static final long PUSH_DEBOUNCE_MILLIS = 300;
+  private volatile List<Multiaddr> listenAddresses = List.of();
+  /** One static Noise key per host, signed once: signing is the slow part of a handshake. */
+  private final KeyPair noiseStatic = NoiseXXHandshake.generateX25519();
+  private final byte[] noisePayload;
+  private volatile SignedRecord signedRecord;
+  /** Unread bytes buffered in all streams of all connections. */
+  private final AtomicLong hostBuffered = new AtomicLong();
+
+  Host(HostConfig config) {
+    this.config = config;
+    this.noisePayload = NoisePayload.create(config.identity(),
+        NoiseXXHandshake.rawPublic(noiseStatic),
+        config.earlyMuxerNegotiation() ? List.of(YamuxSession.PROTOCOL) : List.of());
+    this.group = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+        NioIoHandler.newFactory());
+    handlers.put(Identify.PROTOCOL, s -> Identify.respond(s, localIdentify()));
+    handlers.put(Identify.PUSH_PROTOCOL, this::identifyPush);
+    handlers.put(Ping.PROTOCOL, new Ping());
+  }
+
+  /** A builder with defaults: a fresh key, no listen addresses. */
+  public static HostConfig.Builder builder() {
+    return new HostConfig.Builder();
+  }
+
+  /** Binds the listen addresses. */
+  public Host start() throws Libp2pException {
+    List<Multiaddr> bound = new ArrayList<>();
+    for (Multiaddr addr : config.listenAddresses()) {
+      ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              acceptInbound(ch);
+            }
+          });
+      try {
+        Channel ch = b.bind(addr.toTcpSocketAddress()).sync().channel();
+        serverChannels.add(ch);
+        bound.addAll(expand(addr, ((InetSocketAddress) ch.localAddress()).getPort()));
+      } catch (Exception e) {
+        close();
+        throw new Libp2pException("cannot listen on " + addr + ": " + e.getMessage(), e);
+      }
+    }
+    listenAddresses = List.copyOf(bound);
+    LOG.info("libp2p host {} listening on {}", peerId(), listenAddresses);
+    return this;
+  }
+
+  /**
+   * The addresses to announce for a bound listen address: itself, or for a wildcard the addresses
+   * of the interfaces in the requested family (the JDK may report an IPv4 wildcard as {@code ::}).
+   */
+  private static List<Multiaddr> expand(Multiaddr requested, int port) {
+    InetSocketAddress sa = requested.toTcpSocketAddress();
+    if (sa.isUnresolved() || !sa.getAddress().isAnyLocalAddress()) {
+      return List.of(Multiaddr.fromSocketAddress(new InetSocketAddress(sa.getAddress(), port)));
+    }
+    boolean ip4 = sa.getAddress() instanceof Inet4Address;
+    List<Multiaddr> out = new ArrayList<>();
+    try {
+      for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!ni.isUp()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+          if ((a instanceof Inet4Address) == ip4 && !a.isLinkLocalAddress()) {
+            out.add(Multiaddr.fromSocketAddress(new InetSocketAddress(a, port)));
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list network interfaces: {}", e.toString());
+    }
+    return out.isEmpty() ? List.of(Multiaddr.fromSocketAddress(new InetSocketAddress(sa.getAddress(), port))) : out;
+  }
+
+  /** Our peer ID. */
+  public PeerId peerId() {
+    return config.identity().peerId();
+  }
+
+  /** Our identity key. */
+  public PrivateKey identity() {
+    return config.identity();
+  }
+
+  /** The configuration. */
+  public HostConfig config() {
+    return config;
+  }
+
+  /** The bound listen addresses (with real ports), without {@code /p2p/}. */
+  public List<Multiaddr> listenAddresses() {
+    return listenAddresses;
+  }
+
+  /** Binds {@code handler} to {@code protocol} for inbound streams (replacing any earlier one). */
+  public void setStreamHandler(String protocol, StreamHandler handler) {
+    if (handlers.put(protocol, handler) == null) {
+      schedulePush();
+    }
+  }
+
+  /** Removes the handler of {@code protocol}. */
+  public void removeStreamHandler(String protocol) {
+    if (handlers.remove(protocol) != null) {
+      schedulePush();
+    }
+  }
+
+  /**
+   * Tells connected peers about a change of our protocols with identify push, debounced so that
+   * several changes in a row make one push.
+   */
+  private void schedulePush() {
+    if (connections.isEmpty() || !pushScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    group.schedule(() -> {
+      pushScheduled.set(false);
+      for (HostConnection c : connections) {
+        executor.execute(() -> {
+          try {
+            Stream s = c.newStream(Identify.PUSH_PROTOCOL).join();
+            Identify.respond(s, localIdentify());
+            s.close();
+          } catch (Exception e) {
+            LOG.debug("identify push to {} failed: {}", c.remotePeerId(), e.toString());
+          }
+        });
+      }
+    }, PUSH_DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** The protocols we serve. */
+  public List<String> protocols() {
+    return List.copyOf(handlers.keySet());
+  }
+
+  /** Adds a connection listener. */
+  public void addConnectionListener(ConnectionListener listener) {
+    listeners.add(listener);
+  }
+
+  /** The open connections. */
+  public List<Connection> connections() {
+    return List.copyOf(connections);
+  }
+
+  /** The open connections to {@code peer}. */
+  public List<Connection> connections(PeerId peer) {
+    return connections.stream().filter(c -> c.remotePeerId().equals(peer)).map(c -> (Connection) c).toList();
+  }
+
+  /**
+   * Dials a TCP multiaddr, reusing an open connection when the address names a peer we are
+   * connected to. When the address has {@code /p2p/<id>}, the Noise handshake checks that the
+   * remote is that peer.
+   */
+  public CompletableFuture<Connection> dial(Multiaddr address) {
+    PeerId expected = address.peerId().orElse(null);
+    if (expected != null) {
+      for (HostConnection c : connections) {
+        if (c.remotePeerId().equals(expected) && c.isOpen()) {
+          return CompletableFuture.completedFuture(c);
+        }
+      }
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    InetSocketAddress target;
+    try {
+      target = address.withoutPeerId().toTcpSocketAddress();
+    } catch (IllegalArgumentException e) {
+      result.completeExceptionally(new Libp2pException("cannot dial " + address + ": " + e.getMessage()));
+      return result;
+    }
+    if (allChannels.get() >= config.maxConnections()) {
+      result.completeExceptionally(new Libp2pException("connection limit " + config.maxConnections() + " reached"));
+      return result;
+    }
+    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            allChannels.incrementAndGet();
+            ch.closeFuture().addListener(f -> allChannels.decrementAndGet());
+            upgrade(ch, true, expected, result);
+          }
+        });
+    b.connect(target).addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(new Libp2pException("cannot connect to " + address + ": "
+            + f.cause().getMessage(), f.cause()));
+      }
+    });
+    return result;
+  }
+
+  /** Dials and opens a stream for the first supported of {@code protocols}. */
+  public CompletableFuture<Stream> newStream(Multiaddr address, List<String> protocols) {
+    return dial(address).thenCompose(c -> c.newStream(protocols));
+  }
+
+  /**
+   * Opens a stream to a connected peer over one of its open connections; fails when there is none
+   * (dial first).
+   */
+  public CompletableFuture<Stream> newStream(PeerId peer, List<String> protocols) {
+    for (HostConnection c : connections) {
+      if (c.remotePeerId().equals(peer) && c.isOpen()) {
+        return c.newStream(protocols);
+      }
+    }
+    return CompletableFuture.failedFuture(new Libp2pException("not connected to " + peer));
+  }
+
+  /** Unread bytes buffered in the streams of all connections (counted against the budgets). */
+  public long bufferedBytes() {
+    return hostBuffered.get();
+  }
+
+  /** A readable snapshot of the host: addresses, limits, connections and their streams. */
+  public String dump() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Host ").append(peerId()).append(" listening on ").append(listenAddresses).append('\n');
+    sb.append("  buffered: ").append(hostBuffered.get()).append(" of ").append(config.maxBufferedBytesTotal())
+        .append(" bytes\n");
+    sb.append("  protocols: ").append(new TreeSet<>(handlers.keySet())).append('\n');
+    sb.append("  channels: ").append(allChannels.get()).append(" (inbound ").append(inboundChannels.get())
+        .append("), limits ").append(config.maxConnections()).append('/').append(config.maxInboundConnections())
+        .append('/').append(config.maxConnectionsPerPeer()).append(" per peer\n");
+    for (HostConnection c : connections) {
+      sb.append("  ").append(c).append(": ").append(c.streamCount()).append(" streams, early muxer ")
+          .append(c.earlyMuxerNegotiated()).append(", identified ").append(c.identify().isDone()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private void acceptInbound(SocketChannel ch) {
+    int inbound = inboundChannels.incrementAndGet();
+    int all = allChannels.incrementAndGet();
+    ch.closeFuture().addListener(f -> {
+      inboundChannels.decrementAndGet();
+      allChannels.decrementAndGet();
+    });
+    if (inbound > config.maxInboundConnections() || all > config.maxConnections()) {
+      LOG.info("refusing inbound connection from {}: connection limit reached ({} inbound, {} total)",
+          ch.remoteAddress(), inbound - 1, all - 1);
+      ch.close();
+      return;
+    }
+    upgrade(ch, false, null, new CompletableFuture<>());
+  }
+
+  private void upgrade(Channel ch, boolean initiator, PeerId expected, CompletableFuture<Connection> result) {
+    ch.pipeline().addLast("guard", new Guard(result));
+    ch.eventLoop().schedule(() -> {
+      if (!result.isDone()) {
+        closeWithReason(ch, "connection set-up not finished within " + config.handshakeTimeout());
+      }
+    }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    BiConsumer<ChannelHandlerContext, NoisePayload.Verified> onSecured =
+        (ctx, remote) -> secured(ctx, initiator, remote, result);
+    BiConsumer<ChannelHandlerContext, String> onNoise = (ctx, p) ->
+        ctx.pipeline().addAfter(ctx.name(), "noise-handshake",
+            new NoiseHandshakeHandler(initiator, noiseStatic, noisePayload, expected, onSecured));
+    ch.pipeline().addBefore("guard", "mss-security", initiator
+        ? MultistreamHandler.dialer(NOISE_PROTOCOL, onNoise)
+        : MultistreamHandler.listener(Set.of(NOISE_PROTOCOL), onNoise));
+  }
+
+  private void secured(ChannelHandlerContext ctx, boolean initiator, NoisePayload.Verified remote,
+      CompletableFuture<Connection> result) {
+    long perPeer = connections.stream().filter(c -> c.remotePeerId().equals(remote.peerId()) && c.isOpen()).count();
+    if (perPeer >= config.maxConnectionsPerPeer()) {
+      closeWithReason(ctx.channel(), "per-peer connection limit " + config.maxConnectionsPerPeer()
+          + " reached for " + remote.peerId());
+      return;
+    }
+    boolean early = config.earlyMuxerNegotiation() && remote.streamMuxers().contains(YamuxSession.PROTOCOL);
+    if (early) {
+      addMuxer(ctx, initiator, remote, true, result);
+      return;
+    }
+    BiConsumer<ChannelHandlerContext, String> onMuxer =
+        (mctx, p) -> addMuxer(mctx, initiator, remote, false, result);
+    ctx.pipeline().addAfter(ctx.name(), "mss-muxer", initiator
+        ? MultistreamHandler.dialer(YamuxSession.PROTOCOL, onMuxer)
+        : MultistreamHandler.listener(Set.of(YamuxSession.PROTOCOL), onMuxer));
+  }
+
+  private void addMuxer(ChannelHandlerContext ctx, boolean initiator, NoisePayload.Verified remote, boolean early,
+      CompletableFuture<Connection> result) {
+    HostConnection[] holder = new HostConnection[1];
+    YamuxConfig yc = new YamuxConfig(config.maxInboundStreamsPerConnection(), 1024, config.maxStreamWindow(),
+        config.maxBufferedBytesPerConnection(), config.keepAliveInterval());
+    YamuxSession session = new YamuxSession(initiator, yc, s -> serveInbound(holder[0], s), hostBuffered,
+        config.maxBufferedBytesTotal());
+    HostConnection conn = new HostConnection(ctx.channel(), session, remote.peerId(),
+        initiator ? Direction.OUTBOUND : Direction.INBOUND, early, executor, config);
+    holder[0] = conn;
+    ctx.pipeline().addAfter(ctx.name(), "yamux", session);
+    connections.add(conn);
+    ((Guard) ctx.pipeline().get("guard")).connection = conn;
+    LOG.debug("connection up: {} (early muxer: {})", conn, early);
+    result.complete(conn);
+    for (ConnectionListener l : listeners) {
+      l.connected(conn);
+    }
+    executor.execute(() -> {
+      try {
+        IdentifyInfo info = Identify.request(conn);
+        conn.identifyFuture().complete(info);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() != null && e instanceof CompletionException
+            ? e.getCause() : e;
+        LOG.info("identify of {} failed: {}", conn.remotePeerId(), cause.getMessage());
+        conn.identifyFuture().completeExceptionally(cause);
+      }
+    });
+  }
+
+  private void serveInbound(HostConnection conn, YamuxStream s) {
+    s.bind(conn);
+    executor.execute(() -> {
+      try {
+        s.setReadTimeout(config.streamNegotiationTimeout());
+        String protocol = Multistream.handle(s.in(), s.out(), handlers.keySet(), 16);
+        s.setReadTimeout(null);
+        s.protocol(protocol);
+        StreamHandler h = handlers.get(protocol);
+        if (h == null) {
+          throw new Libp2pException("no handler for " + protocol);
+        }
+        h.handle(s);
+        s.close();
+      } catch (Exception e) {
+        LOG.debug("inbound stream {} from {} ended: {}", s, conn.remotePeerId(), e.toString());
+        s.reset();
+      }
+    });
+  }
+
+  private void identifyPush(Stream s) throws IOException {
+    HostConnection c = (HostConnection) s.connection();
+    IdentifyInfo previous = c.identify().getNow(null);
+    IdentifyInfo info = Identify.readAll(s, previous);
+    c.updateIdentify(info);
+    LOG.debug("identify push from {}: {} protocols", c.remotePeerId(), info.protocols().size());
+  }
+
+  private Identify.Local localIdentify() {
+    List<Multiaddr> addrs = listenAddresses;
+    SignedRecord rec = signedRecord;
+    if (rec == null || !rec.addresses().equals(addrs)) {
+      rec = new SignedRecord(addrs, new PeerRecord(peerId(), System.currentTimeMillis(), addrs).sign(config.identity()));
+      signedRecord = rec;
+    }
+    return new Identify.Local(config.identity(), config.agentVersion(), addrs, protocols(), rec.envelope());
+  }
+
+  private record SignedRecord(List<Multiaddr> addresses, byte[] envelope) {}
+
+  static void closeWithReason(Channel ch, String reason) {
+    ch.attr(ChannelReason.KEY).setIfAbsent(reason);
+    LOG.info("closing connection to {}: {}", ch.remoteAddress(), reason);
+    ch.close();
+  }
+
+  /** Stops listening, closes every connection and stops the event loops. */
+  @Override
+  public void close() {
+    for (Channel ch : serverChannels) {
+      ch.close();
+    }
+    for (HostConnection c : connections) {
+      c.close();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    executor.shutdownNow();
+  }
+
+  /** Last handler of every connection: logs and closes on errors, reports closes. */
+  private final class Guard extends ChannelDuplexHandler {
+    private final CompletableFuture<Connection> result;
+    volatile HostConnection connection;
+
+    Guard(CompletableFuture<Connection> result) {
+      this.result = result;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+      String reason = c instanceof Libp2pException ? c.getMessage() : c.toString();
+      closeWithReason(ctx.channel(), reason);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      String reason = ctx.channel().attr(ChannelReason.KEY).get();
+      if (reason == null) {
+        reason = "closed by remote";
+      }
+      result.completeExceptionally(new Libp2pException("connection to " + ctx.channel().remoteAddress()
+          + " failed: " + reason));
+      HostConnection c = connection;
+      if (c != null && connections.remove(c)) {
+        c.markClosed(reason);
+        for (ConnectionListener l : listeners) {
+          l.disconnected(c, reason);
+        }
+      }
+      super.channelInactive(ctx);
+    }
+  }
+}

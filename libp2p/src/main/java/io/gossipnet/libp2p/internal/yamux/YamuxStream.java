@@ -1,0 +1,427 @@
+package io.gossipnet.libp2p.internal.yamux;
+
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.Stream;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One Yamux stream with blocking, flow-controlled reads and writes. The receive window is
+ * replenished as the application reads (and grows for fast readers up to the configured maximum);
+ * writes wait for the remote's window.
+ */
+public final class YamuxStream implements Stream {
+  private static final long GROW_IF_CONSUMED_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  private final YamuxSession session;
+  private final int id;
+  private final boolean inbound;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
+    private long bufferedBytes;
+  private long receiveWindow = YamuxConfig.INITIAL_WINDOW;
+  private long targetWindow = YamuxConfig.INITIAL_WINDOW;
+  private long consumed;
+  private long lastUpdateNanos = System.nanoTime();
+  private long sendWindow = YamuxConfig.INITIAL_WINDOW;
+  private boolean remoteFin;
+  private boolean localFin;
+  private boolean discardReads;
+  private String resetReason;
+  private Duration readTimeout;
+  private volatile Connection connection;
+  private volatile String protocol;
+  private final InputStream in = new In();
+  private final OutputStream out = new Out();
+
+  YamuxStream(YamuxSession session, int id, boolean inbound) {
+    this.session = session;
+    this.id = id;
+    this.inbound = inbound;
+  }
+
+  /** The Yamux stream ID. */
+  public int id() {
+    return id;
+  }
+
+  /** True when the remote opened this stream. */
+  public boolean inbound() {
+    return inbound;
+  }
+
+  /** Binds the stream to its connection (once, before use). */
+  public void bind(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Records the negotiated protocol. */
+  public void protocol(String protocol) {
+    this.protocol = protocol;
+  }
+
+  @Override
+  public Connection connection() {
+    return connection;
+  }
+
+  @Override
+  public String protocol() {
+    return protocol;
+  }
+
+  @Override
+  public InputStream in() {
+    return in;
+  }
+
+  @Override
+  public OutputStream out() {
+    return out;
+  }
+
+  @Override
+  public void setReadTimeout(Duration timeout) {
+    lock.lock();
+    try {
+      readTimeout = timeout;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  long receiveWindow() {
+    lock.lock();
+    try {
+      return receiveWindow;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- event-loop side ----
+
+  boolean onData(ByteBuf data) {
+    int len = data.readableBytes();
+    boolean sendUpdate = false;
+    long delta = 0;
+    lock.lock();
+    try {
+      receiveWindow -= len;
+      if (resetReason != null) {
+        return true;
+      }
+      if (discardReads || remoteFin) {
+        consumed += len;
+        delta = takeWindowUpdate();
+        sendUpdate = delta > 0;
+      } else {
+        if (!session.reserve(len)) {
+          return false;
+        }
+        // A retained slice, not a copy: the decoder's cumulation is not reused while we hold it.
+        chunks.add(data.retainedSlice());
+        bufferedBytes += len;
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (sendUpdate) {
+      session.sendFrame(YamuxSession.WINDOW_UPDATE, 0, id, (int) delta, null);
+    }
+    return true;
+  }
+
+  void onWindowUpdate(long delta) {
+    lock.lock();
+    try {
+      sendWindow = Math.min(sendWindow + delta, 0xFFFFFFFFL);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onRemoteFin() {
+    boolean done;
+    lock.lock();
+    try {
+      remoteFin = true;
+      done = localFin;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (done) {
+      release(false);
+    }
+  }
+
+  void onRemoteReset() {
+    markReset("stream reset by remote");
+    release(true);
+  }
+
+  void onConnectionClosed() {
+    markReset("connection closed");
+  }
+
+  private void markReset(String reason) {
+    lock.lock();
+    try {
+      if (resetReason == null) {
+        resetReason = reason;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets the stream in its session; unread data stays readable unless {@code discard}. */
+  private void release(boolean discard) {
+    long drop = 0;
+    if (discard) {
+      lock.lock();
+      try {
+        drop = bufferedBytes;
+        bufferedBytes = 0;
+        releaseChunks();
+      } finally {
+        lock.unlock();
+      }
+    }
+    session.unbuffer(drop);
+    session.removed(this);
+  }
+
+  /** Drops unread data; call with the lock held. */
+  private void releaseChunks() {
+    ByteBuf b;
+    while ((b = chunks.poll()) != null) {
+      b.release();
+    }
+  }
+
+  /** Window delta to send now, or 0; call with the lock held. */
+  private long takeWindowUpdate() {
+    if (consumed < targetWindow / 2) {
+      return 0;
+    }
+    long now = System.nanoTime();
+    long grow = 0;
+    if (now - lastUpdateNanos < GROW_IF_CONSUMED_WITHIN_NANOS && targetWindow < session.config().maxWindow()) {
+      long next = Math.min(targetWindow * 2, session.config().maxWindow());
+      grow = next - targetWindow;
+      targetWindow = next;
+    }
+    lastUpdateNanos = now;
+    long delta = consumed + grow;
+    consumed = 0;
+    receiveWindow += delta;
+    return delta;
+  }
+
+  // ---- application side ----
+
+  private int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    int n;
+    long delta;
+    lock.lock();
+    try {
+      long deadline = readTimeout == null ? 0 : System.nanoTime() + readTimeout.toNanos();
+      while (chunks.isEmpty() && !remoteFin && resetReason == null) {
+        if (readTimeout == null) {
+          changed.await();
+        } else {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new SocketTimeoutException("stream " + id + " read timed out after " + readTimeout);
+          }
+          changed.awaitNanos(left);
+        }
+      }
+      if (chunks.isEmpty()) {
+        if (resetReason != null && !remoteFin) {
+          throw new Libp2pException(resetReason);
+        }
+        return -1;
+      }
+      ByteBuf head = chunks.peek();
+      n = Math.min(len, head.readableBytes());
+      head.readBytes(b, off, n);
+      if (!head.isReadable()) {
+        chunks.poll().release();
+      }
+      bufferedBytes -= n;
+      consumed += n;
+      delta = resetReason == null ? takeWindowUpdate() : 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading stream " + id);
+    } finally {
+      lock.unlock();
+    }
+    session.unbuffer(n);
+    if (delta > 0) {
+      session.sendFrame(YamuxSession.WINDOW_UPDATE, 0, id, (int) delta, null);
+    }
+    return n;
+  }
+
+  private void write(byte[] b, int off, int len) throws IOException {
+    while (len > 0) {
+      int n;
+      boolean more;
+      lock.lock();
+      try {
+        while (sendWindow == 0 && resetReason == null && !localFin) {
+          changed.await();
+        }
+        if (resetReason != null) {
+          throw new Libp2pException(resetReason);
+        }
+        if (localFin) {
+          throw new Libp2pException("stream " + id + " is closed for writing");
+        }
+        n = (int) Math.min(Math.min(len, sendWindow), YamuxSession.MAX_FRAME_DATA);
+        sendWindow -= n;
+        // flush at the end of this write, or when the window is used up and we will wait
+        more = n < len && sendWindow > 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while writing stream " + id);
+      } finally {
+        lock.unlock();
+      }
+      try {
+        session.awaitWritable();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while writing stream " + id);
+      }
+      if (!session.isOpen()) {
+        throw new Libp2pException("connection closed");
+      }
+      session.sendData(id, b, off, n, !more);
+      off += n;
+      len -= n;
+    }
+  }
+
+  @Override
+  public void closeWrite() {
+    boolean done;
+    lock.lock();
+    try {
+      if (localFin || resetReason != null) {
+        return;
+      }
+      localFin = true;
+      done = remoteFin;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    session.sendFrame(YamuxSession.WINDOW_UPDATE, YamuxSession.FIN, id, 0, null);
+    if (done) {
+      release(false);
+    }
+  }
+
+  @Override
+  public void reset() {
+    lock.lock();
+    try {
+      if (resetReason != null) {
+        return;
+      }
+      resetReason = "stream reset locally";
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    session.sendFrame(YamuxSession.WINDOW_UPDATE, YamuxSession.RST, id, 0, null);
+    release(true);
+  }
+
+  @Override
+  public void close() {
+    long drop;
+    long delta;
+    lock.lock();
+    try {
+      discardReads = true;
+      drop = bufferedBytes;
+      consumed += drop;
+      bufferedBytes = 0;
+      releaseChunks();
+      delta = resetReason == null && !remoteFin ? takeWindowUpdate() : 0;
+    } finally {
+      lock.unlock();
+    }
+    session.unbuffer(drop);
+    if (delta > 0) {
+      session.sendFrame(YamuxSession.WINDOW_UPDATE, 0, id, (int) delta, null);
+    }
+    closeWrite();
+  }
+
+  @Override
+  public String toString() {
+    return "YamuxStream(" + id + (protocol == null ? "" : ", " + protocol) + ")";
+  }
+
+  private final class In extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = YamuxStream.this.read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      return YamuxStream.this.read(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      YamuxStream.this.close();
+    }
+  }
+
+  private final class Out extends OutputStream {
+    @Override
+    public void write(int b) throws IOException {
+      YamuxStream.this.write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      YamuxStream.this.write(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      closeWrite();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Tests with hostile peers on raw sockets. */
+package io.gossipnet.libp2p.hostile;

@@ -1,0 +1,19 @@
+package io.gossipnet.node.p2p;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code gossipnet p2p}: libp2p host tools. */
+@Command(
+    name = "p2p",
+    mixinStandardHelpOptions = true,
+    description = "libp2p tools: run a bare host, ping or identify a peer.",
+    subcommands = {ListenCommand.class, PingCommand.class, IdentifyCommand.class})
+public final class P2pCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
