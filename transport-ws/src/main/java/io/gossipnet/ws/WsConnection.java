@@ -29,9 +29,11 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * {@link CoreSession}, and the session's {@link FrameHandler}.
  *
  * <p><b>Reads are demand-based.</b> Jetty delivers a frame only after {@link CoreSession#demand()};
- * this class demands again at once while a message is being assembled, and only when {@link
- * #read} has taken the previous complete message. So at most one message waits here and a peer
- * that the engine does not read from is held back by TCP. The tag's size limit is checked when the
+ * this class demands again at once while a message is being assembled or while fewer than {@value
+ * #MAX_QUEUED} messages and {@value #MAX_QUEUED_BYTES} bytes wait for {@link #read}; past that it
+ * stops demanding until the read loop catches up, so a peer that the engine does not read from is
+ * held back by TCP. The small queue lets Jetty parse every frame of a network read in one go
+ * instead of handing over one message at a time. The tag's size limit is checked when the
  * first two payload bytes arrive and before each fragment is copied, so nothing larger than the
  * tag allows is ever buffered here (Jetty itself buffers at most one frame, capped by {@link
  * WsConfig#maxMessageSize()}).
@@ -45,6 +47,10 @@ final class WsConnection implements MessageConnection, FrameHandler {
   private static final Duration PERMIT_POLL = Duration.ofMillis(100);
   /** First allocation for a fragmented message; grows by doubling up to the tag's limit. */
   private static final int INITIAL_ASSEMBLY = 2048;
+  /** Most complete messages waiting for the read loop before demand stops. */
+  static final int MAX_QUEUED = 128;
+  /** Most bytes of complete messages waiting for the read loop before demand stops. */
+  static final int MAX_QUEUED_BYTES = 256 * 1024;
 
   private final boolean outgoing;
   private final String remoteHost;
@@ -68,7 +74,10 @@ final class WsConnection implements MessageConnection, FrameHandler {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private InboundMessage pending;
+  private final java.util.ArrayDeque<InboundMessage> queue = new java.util.ArrayDeque<>();
+  private long queuedBytes;
+  /** Demand stopped because the queue is full; the next read that makes room demands again. */
+  private boolean suspended;
   private IOException readFailure;
   private boolean eof;
   private boolean demandStarted;
@@ -131,16 +140,22 @@ final class WsConnection implements MessageConnection, FrameHandler {
     }
     lock.lock();
     try {
-      while (pending == null && readFailure == null && !eof) {
+      while (queue.isEmpty() && readFailure == null && !eof) {
         changed.await();
       }
-      m = pending;
-      pending = null;
+      m = queue.pollFirst();
       if (m == null) {
         if (readFailure != null) {
           throw readFailure;
         }
         return null;
+      }
+      queuedBytes -= m.payload().length;
+      if (suspended && hasRoom()) {
+        suspended = false;
+        demand = true;
+      } else {
+        demand = false;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -148,8 +163,14 @@ final class WsConnection implements MessageConnection, FrameHandler {
     } finally {
       lock.unlock();
     }
-    demand();
+    if (demand) {
+      demand();
+    }
     return m;
+  }
+
+  private boolean hasRoom() {
+    return queue.size() < MAX_QUEUED && queuedBytes < MAX_QUEUED_BYTES;
   }
 
   private void demand() {
@@ -355,12 +376,19 @@ final class WsConnection implements MessageConnection, FrameHandler {
     }
     byte[] data = assembly == null ? new byte[0] : assembled == assembly.length ? assembly : Arrays.copyOf(assembly, assembled);
     assembly = null;
+    boolean more;
     lock.lock();
     try {
-      pending = new InboundMessage(tagCode, data);
+      queue.addLast(new InboundMessage(tagCode, data));
+      queuedBytes += data.length;
+      more = hasRoom();
+      suspended = !more;
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    if (more) {
+      demand();
     }
   }
 
