@@ -669,7 +669,14 @@ public final class WsTransport implements Transport {
             return conn;
           }
         };
-    conn.opened().thenAccept(s -> Thread.ofVirtual().name("gossipnet-ws-accept").start(() -> ctx.acceptIncoming(conn, hs)));
+    conn.opened().thenAccept(s -> Thread.ofVirtual().name("gossipnet-ws-accept").start(() -> {
+      try {
+        ctx.acceptIncoming(conn, hs);
+      } catch (RuntimeException e) {
+        log.warn("accepting {} failed", address, e);
+        conn.close(io.gossipnet.core.DisconnectReason.NODE_SHUTDOWN, Duration.ZERO);
+      }
+    }));
     if (!handshaker.upgradeRequest(negotiator, request, response, callback, components, null)) {
       refuse(response, callback, 400, "not a WebSocket upgrade request");
     }
