@@ -556,7 +556,9 @@ public final class WsTransport implements Transport {
         int n = rateTracker.register(host);
         if (n > 2 * rateTracker.limit()) {
           rateLimited.increment();
-          callback.failed(new IOException("connection rate of " + host + " over twice the limit"));
+          // Over twice the rate the seed closes without answering.
+          cm.getConnection().getEndPoint().close();
+          callback.failed(new DroppedConnection("connection rate of " + host + " over twice the limit"));
           return true;
         }
         if (n > rateTracker.limit()) {
@@ -728,6 +730,15 @@ public final class WsTransport implements Transport {
         throw new IllegalArgumentException("bad port in listen address: " + s);
       }
       return new HostPort(host, port);
+    }
+  }
+
+  /** A connection dropped on purpose; not worth a stack trace in Jetty's log. */
+  private static final class DroppedConnection extends IOException implements org.eclipse.jetty.io.QuietException {
+    private static final long serialVersionUID = 1L;
+
+    DroppedConnection(String message) {
+      super(message);
     }
   }
 
