@@ -35,8 +35,10 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * held back by TCP. The small queue lets Jetty parse every frame of a network read in one go
  * instead of handing over one message at a time. The tag's size limit is checked when the
  * first two payload bytes arrive and before each fragment is copied, so nothing larger than the
- * tag allows is ever buffered here (Jetty itself buffers at most one frame, capped by {@link
- * WsConfig#maxMessageSize()}).
+ * tag allows is ever buffered here. Jetty runs with auto-fragmentation, so it hands over whatever
+ * part of a frame one network read brought instead of aggregating whole frames; a message is
+ * never buffered past its tag's limit or {@link WsConfig#maxMessageSize()}, whatever length its
+ * header declares.
  *
  * <p><b>Sends are completion-based.</b> {@link #write} queues each message as one binary frame
  * with {@code batch = true} and then flushes once; a frame holds a permit until Jetty completes
@@ -53,6 +55,7 @@ final class WsConnection implements MessageConnection, FrameHandler {
   static final int MAX_QUEUED_BYTES = 256 * 1024;
 
   private final boolean outgoing;
+  private final int maxMessagePayload;
   private final String remoteHost;
   private volatile String remoteAddress;
   private final Semaphore permits;
@@ -82,7 +85,8 @@ final class WsConnection implements MessageConnection, FrameHandler {
   private boolean eof;
   private boolean demandStarted;
 
-  WsConnection(boolean outgoing, String remoteAddress, String remoteHost, int maxOutstandingFrames) {
+  WsConnection(boolean outgoing, String remoteAddress, String remoteHost, int maxOutstandingFrames, int maxMessageSize) {
+    this.maxMessagePayload = maxMessageSize - 2;
     this.outgoing = outgoing;
     this.remoteAddress = remoteAddress;
     this.remoteHost = remoteHost;
@@ -341,7 +345,7 @@ final class WsConnection implements MessageConnection, FrameHandler {
       tagCode = (tagCode << 8) | (p.get() & 0xff);
       tagBytes++;
       if (tagBytes == 2) {
-        maxPayload = limit.maxPayload(tagCode);
+        maxPayload = Math.min(limit.maxPayload(tagCode), maxMessagePayload);
       }
     }
     int add = p.remaining();

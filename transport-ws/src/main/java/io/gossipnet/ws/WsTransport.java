@@ -314,7 +314,7 @@ public final class WsTransport implements Transport {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new IOException("cannot challenge " + canonical + ": " + e.getMessage(), e));
     }
-    WsConnection conn = new WsConnection(true, canonical, uri.getHost(), ws.maxOutstandingFrames());
+    WsConnection conn = new WsConnection(true, canonical, uri.getHost(), ws.maxOutstandingFrames(), ws.maxMessageSize());
     AtomicReference<HttpFields> responseHeaders = new AtomicReference<>();
     CoreClientUpgradeRequest request =
         new CoreClientUpgradeRequest(wsClient, uri) {
@@ -653,7 +653,7 @@ public final class WsTransport implements Transport {
     HandshakeIdentity id = reply == null ? HandshakeIdentity.NONE : reply.identity();
     PeerHandshake hs = new PeerHandshake(version, features(h.get(n.peerFeatures())), Sanitize.ascii(h.get(n.telemetryId())), Sanitize.ascii(h.get(n.instanceName())), id);
     String address = peerAddress(h.get(n.location()), host, Request.getRemotePort(request));
-    WsConnection conn = new WsConnection(false, address, host, ws.maxOutstandingFrames());
+    WsConnection conn = new WsConnection(false, address, host, ws.maxOutstandingFrames(), ws.maxMessageSize());
     String responseChallenge = reply == null ? null : reply.headerValue();
     WebSocketNegotiator negotiator =
         new WebSocketNegotiator.AbstractNegotiator(sessionConfiguration()) {
