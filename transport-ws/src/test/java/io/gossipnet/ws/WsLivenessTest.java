@@ -1,0 +1,74 @@
+package io.gossipnet.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gossipnet.core.DisconnectReason;
+import io.gossipnet.core.GossipException;
+import io.gossipnet.core.IncomingMessage;
+import io.gossipnet.core.Tags;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine's slow-writer and idle disconnects over real sockets, with short intervals. */
+class WsLivenessTest {
+  private static final String PATH = "/v1/" + WsTestNodes.GENESIS + "/gossip";
+  private WsTestNodes nodes;
+
+  @BeforeEach
+  void setUp() {
+    nodes = new WsTestNodes();
+  }
+
+  @AfterEach
+  void tearDown() {
+    nodes.close();
+  }
+
+  @Test
+  void aPeerThatStopsReadingIsClosedAsSlowAndDoesNotStallTheOthers() throws Exception {
+    WsNetwork server = nodes.start(
+        WsTestNodes.listening().slowWriterCheckInterval(Duration.ofMillis(200)).slowWriterTimeout(Duration.ofSeconds(2)).build(),
+        WsConfig.builder().maxOutstandingFrames(8).build());
+    WsNetwork healthy = nodes.start(b -> b.relayPeers(List.of("127.0.0.1:" + server.localPort())).gossipFanout(1));
+    List<IncomingMessage> atHealthy = WsTestNodes.record(healthy, Tags.TX);
+    WsTestNodes.awaitPeers(server, 1);
+    try (RawWsClient stuck = RawWsClient.upgrade(server.localPort(), PATH, RawWsClient.validHeaders(WsTestNodes.GENESIS))) {
+      assertThat(stuck.status).isEqualTo(101);
+      WsTestNodes.awaitPeers(server, 2);
+      byte[] chunk = new byte[64 * 1024];
+      int sent = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (server.metrics().disconnectCount(DisconnectReason.SLOW_CONNECTION) == 0 && System.nanoTime() < deadline) {
+        chunk[0] = (byte) sent;
+        chunk[1] = (byte) (sent >> 8);
+        chunk[2] = (byte) (sent >> 16);
+        try {
+          server.broadcast(Tags.TX, chunk.clone(), false, null);
+          sent++;
+        } catch (GossipException.QueueFull e) {
+          Thread.onSpinWait();
+        }
+      }
+      assertThat(server.metrics().disconnectCount(DisconnectReason.SLOW_CONNECTION)).isEqualTo(1);
+      int total = sent;
+      await().atMost(Duration.ofSeconds(30)).until(() -> atHealthy.size() == total);
+      assertThat(server.connectedPeers()).hasSize(1);
+    }
+  }
+
+  @Test
+  void anIdlePeerIsDisconnected() throws Exception {
+    WsNetwork server = nodes.start(b -> b.idleCheckInterval(Duration.ofMillis(200)).idleTimeout(Duration.ofSeconds(1)));
+    try (RawWsClient idle = RawWsClient.upgrade(server.localPort(), PATH, RawWsClient.validHeaders(WsTestNodes.GENESIS))) {
+      assertThat(idle.status).isEqualTo(101);
+      WsTestNodes.awaitPeers(server, 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.connectedPeers().isEmpty());
+      assertThat(server.metrics().disconnectCount(DisconnectReason.IDLE_CONNECTION)).isEqualTo(1);
+      assertThat(idle.awaitClose(Duration.ofSeconds(5))).isNotEqualTo(-2);
+    }
+  }
+}
