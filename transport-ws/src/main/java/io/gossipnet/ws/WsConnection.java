@@ -407,8 +407,15 @@ final class WsConnection implements MessageConnection, FrameHandler {
     fail(new IOException(message), CloseStatus.PROTOCOL, "protocol error");
   }
 
-  /** Fails pending and later reads and closes the session with {@code code}. */
+  /**
+   * Closes the session with {@code code} and fails pending and later reads. The close frame is
+   * queued first, so it carries this reason rather than the engine's generic one.
+   */
   private void fail(IOException e, int code, String closeReason) {
+    CoreSession s = session;
+    if (s != null) {
+      s.close(code, closeReason, Callback.NOOP);
+    }
     lock.lock();
     try {
       if (readFailure == null) {
@@ -417,10 +424,6 @@ final class WsConnection implements MessageConnection, FrameHandler {
       changed.signalAll();
     } finally {
       lock.unlock();
-    }
-    CoreSession s = session;
-    if (s != null) {
-      s.close(code, closeReason, Callback.NOOP);
     }
   }
 
