@@ -20,10 +20,14 @@ final class ClientTransport {
   private ClientTransport() {}
 
   static WsTransport start(String genesis) throws IOException {
+    return start(genesis, true);
+  }
+
+  static WsTransport start(String genesis, boolean withIdentity) throws IOException {
     NetworkConfig config = NetworkConfig.builder(genesis).listenAddress("").build();
     byte[] random = new byte[10];
     new SecureRandom().nextBytes(random);
-    IdentityChallengeScheme identity = new Ed25519IdentityChallengeScheme(IdentityKeys.generate(), Set.of());
+    IdentityChallengeScheme identity = withIdentity ? new Ed25519IdentityChallengeScheme(IdentityKeys.generate(), Set.of()) : null;
     MeterRegistry meters = new SimpleMeterRegistry();
     WsTransport t = new WsTransport(WsConfig.defaults());
     t.start(new TransportContext() {

@@ -18,6 +18,11 @@ final class SetupBench {
   private SetupBench() {}
 
   static void run(int dials) throws Exception {
+    run(dials, true);
+    run(dials, false);
+  }
+
+  static void run(int dials, boolean withIdentity) throws Exception {
     int port = WsBench.freePort();
     String address = "http://127.0.0.1:" + port;
     WsNetwork server = new WsNetwork(
@@ -25,7 +30,7 @@ final class SetupBench {
             .gossipFanout(0).maxConnectionsPerIp(100_000).incomingConnectionsLimit(100_000).build(),
         WsConfig.defaults(), new SimpleMeterRegistry());
     server.start();
-    WsTransport client = ClientTransport.start("bench-v1");
+    WsTransport client = ClientTransport.start("bench-v1", withIdentity);
     long[] nanos = new long[dials];
     boolean verified = true;
     try {
@@ -35,7 +40,7 @@ final class SetupBench {
         long t = System.nanoTime() - t0;
         if (i >= 100) {
           nanos[i - 100] = t;
-          verified &= c.handshake().identity() instanceof HandshakeIdentity.Verified;
+          verified &= !withIdentity || c.handshake().identity() instanceof HandshakeIdentity.Verified;
         }
         c.connection().close(DisconnectReason.NODE_SHUTDOWN, Duration.ofMillis(50));
       }
@@ -44,8 +49,8 @@ final class SetupBench {
       server.stop();
     }
     Arrays.sort(nanos);
-    System.out.printf(Locale.ROOT, "setup: %d dials after 100 warm-up, identity verified: %s; p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms%n",
-        dials, verified, nanos[dials / 2] / 1e6, nanos[dials * 9 / 10] / 1e6, nanos[dials * 99 / 100] / 1e6,
+    System.out.printf(Locale.ROOT, "setup %s identity: %d dials after 100 warm-up, verified: %s; p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms%n",
+        withIdentity ? "with" : "without", dials, verified, nanos[dials / 2] / 1e6, nanos[dials * 9 / 10] / 1e6, nanos[dials * 99 / 100] / 1e6,
         Arrays.stream(nanos).average().orElse(0) / 1e6);
   }
 }
