@@ -66,6 +66,11 @@ final class WsConnection implements MessageConnection, FrameHandler {
   private volatile PayloadLimit limit = code -> Integer.MAX_VALUE;
   private volatile IOException writeFailure;
   private volatile boolean closing;
+  /** The failure this side is closing with, published to readers once its close frame is queued. */
+  private volatile IOException closingFailure;
+  /** When the last frame of any kind arrived; for the transport's ping check. */
+  private volatile long lastReceivedNanos = System.nanoTime();
+  private volatile long lastPingNanos;
 
   // Inbound state: onFrame calls are serialised by demand.
   private boolean inMessage;
@@ -289,6 +294,7 @@ final class WsConnection implements MessageConnection, FrameHandler {
 
   @Override
   public void onFrame(Frame frame, Callback callback) {
+    lastReceivedNanos = System.nanoTime();
     try {
       switch (frame.getOpCode()) {
         case OpCode.BINARY -> {
@@ -412,6 +418,8 @@ final class WsConnection implements MessageConnection, FrameHandler {
    * queued first, so it carries this reason rather than the engine's generic one.
    */
   private void fail(IOException e, int code, String closeReason) {
+    // Recorded before the close frame is queued, so that an onClosed racing with us still reports it.
+    closingFailure = e;
     CoreSession s = session;
     if (s != null) {
       s.close(code, closeReason, Callback.NOOP);
@@ -428,6 +436,9 @@ final class WsConnection implements MessageConnection, FrameHandler {
   }
 
   private void signalEof(IOException failure) {
+    if (failure == null) {
+      failure = closingFailure;
+    }
     lock.lock();
     try {
       if (failure != null && readFailure == null) {
@@ -467,6 +478,36 @@ final class WsConnection implements MessageConnection, FrameHandler {
     opened.completeExceptionally(new IOException("closed before open: " + closeStatus));
     closed.complete(closeStatus);
     callback.succeeded();
+  }
+
+  /**
+   * The transport's liveness check: pings a connection that has been silent for {@code
+   * pingIntervalNanos} (once per interval) and fails it when it stayed silent for {@code
+   * pingIntervalNanos + pongTimeoutNanos}.
+   *
+   * @return false if the connection is closed and can be forgotten
+   */
+  boolean checkAlive(long now, long pingIntervalNanos, long pongTimeoutNanos) {
+    CoreSession s = session;
+    if (closed.isDone()) {
+      return false;
+    }
+    if (s == null || closing) {
+      return true;
+    }
+    long silent = now - lastReceivedNanos;
+    if (silent > pingIntervalNanos + pongTimeoutNanos) {
+      // The failure is recorded before the session closes, so the read loop reports a read error.
+      signalEof(new IOException("no frame, not even a pong, for " + silent / 1_000_000 + " ms"));
+      s.close(CloseStatus.SHUTDOWN, "ping timeout", Callback.NOOP);
+      s.abort();
+      return true;
+    }
+    if (silent > pingIntervalNanos && now - lastPingNanos > pingIntervalNanos) {
+      lastPingNanos = now;
+      s.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+    }
+    return true;
   }
 
   @Override

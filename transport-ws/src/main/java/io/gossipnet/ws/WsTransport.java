@@ -107,6 +107,7 @@ public final class WsTransport implements Transport {
   private RequestTracker rateTracker;
   private final AtomicInteger openHttpConnections = new AtomicInteger();
   private volatile String listenAddress;
+  private final java.util.Set<WsConnection> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
   private Counter rateLimited;
   private MeterRegistry meters;
@@ -164,6 +165,7 @@ public final class WsTransport implements Transport {
       if (!config.listenAddress().isEmpty()) {
         startServer(pool);
       }
+      schedulePingCheck();
     } catch (Exception e) {
       stop();
       throw e instanceof IOException io ? io : new IOException("cannot start the WebSocket transport: " + e.getMessage(), e);
@@ -241,6 +243,35 @@ public final class WsTransport implements Transport {
     log.info("ws transport listening on {}://{}:{} (address {})", scheme, hp.host().isEmpty() ? "*" : hp.host(), connector.getLocalPort(), listenAddress);
   }
 
+  private void trackLiveness(WsConnection conn) {
+    if (!ws.pingInterval().isZero()) {
+      conn.opened().thenRun(() -> live.add(conn));
+      conn.closedFuture().thenRun(() -> live.remove(conn));
+    }
+  }
+
+  /** Every ping interval / 2: ping silent connections, fail those silent past the pong timeout. */
+  private void schedulePingCheck() {
+    if (ws.pingInterval().isZero() || stopped) {
+      return;
+    }
+    long period = Math.max(50, ws.pingInterval().toMillis() / 2);
+    scheduler.schedule(() -> {
+      long now = System.nanoTime();
+      long ping = ws.pingInterval().toNanos();
+      long pong = ws.pongTimeout().toNanos();
+      live.removeIf(c -> {
+        try {
+          return !c.checkAlive(now, ping, pong);
+        } catch (RuntimeException e) {
+          log.debug("ping check of {} failed: {}", c, e.toString());
+          return false;
+        }
+      });
+      schedulePingCheck();
+    }, period, TimeUnit.MILLISECONDS);
+  }
+
   private static String localHostAddress() {
     try {
       return InetAddress.getLocalHost().getHostAddress();
@@ -315,6 +346,7 @@ public final class WsTransport implements Transport {
       return CompletableFuture.failedFuture(new IOException("cannot challenge " + canonical + ": " + e.getMessage(), e));
     }
     WsConnection conn = new WsConnection(true, canonical, uri.getHost(), ws.maxOutstandingFrames(), ws.maxMessageSize());
+    trackLiveness(conn);
     AtomicReference<HttpFields> responseHeaders = new AtomicReference<>();
     CoreClientUpgradeRequest request =
         new CoreClientUpgradeRequest(wsClient, uri) {
@@ -654,6 +686,7 @@ public final class WsTransport implements Transport {
     PeerHandshake hs = new PeerHandshake(version, features(h.get(n.peerFeatures())), Sanitize.ascii(h.get(n.telemetryId())), Sanitize.ascii(h.get(n.instanceName())), id);
     String address = peerAddress(h.get(n.location()), host, Request.getRemotePort(request));
     WsConnection conn = new WsConnection(false, address, host, ws.maxOutstandingFrames(), ws.maxMessageSize());
+    trackLiveness(conn);
     String responseChallenge = reply == null ? null : reply.headerValue();
     WebSocketNegotiator negotiator =
         new WebSocketNegotiator.AbstractNegotiator(sessionConfiguration()) {

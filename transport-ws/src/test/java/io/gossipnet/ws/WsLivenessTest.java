@@ -73,4 +73,26 @@ class WsLivenessTest {
       assertThat(idle.awaitClose(Duration.ofSeconds(5))).isNotEqualTo(-2);
     }
   }
+
+  @Test
+  void aPeerThatAnswersNoPingIsClosedLongBeforeTheIdleTimeout() throws Exception {
+    WsNetwork server = nodes.start(WsTestNodes.listening().build(),
+        WsConfig.builder().pingInterval(Duration.ofMillis(300)).pongTimeout(Duration.ofMillis(600)).build());
+    try (RawWsClient silent = RawWsClient.upgrade(server.localPort(), PATH, RawWsClient.validHeaders(WsTestNodes.GENESIS))) {
+      assertThat(silent.status).isEqualTo(101);
+      WsTestNodes.awaitPeers(server, 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.connectedPeers().isEmpty());
+      assertThat(server.metrics().disconnectCount(DisconnectReason.READ_ERROR)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void peersThatAnswerPingsStayConnectedWithoutTraffic() {
+    WsConfig fastPing = WsConfig.builder().pingInterval(Duration.ofMillis(200)).pongTimeout(Duration.ofMillis(400)).build();
+    WsNetwork a = nodes.start(WsTestNodes.listening().build(), fastPing);
+    WsNetwork b = nodes.start(WsTestNodes.listening().relayPeers(List.of("127.0.0.1:" + a.localPort())).gossipFanout(1).build(), fastPing);
+    WsTestNodes.awaitPeers(a, 1);
+    WsTestNodes.awaitPeers(b, 1);
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> a.connectedPeers().size() == 1 && b.connectedPeers().size() == 1);
+  }
 }
