@@ -27,6 +27,7 @@ final class RawJetty implements AutoCloseable {
   private final WebSocketCoreClient client = new WebSocketCoreClient();
   private CoreSession session;
 
+  /** A server and a connected client; {@code bufferSize} 0 keeps Jetty's default buffers. */
   RawJetty(int bufferSize) throws Exception {
     ServerConnector c = new ServerConnector(server, 1, 1);
     c.setHost("127.0.0.1");
@@ -35,8 +36,10 @@ final class RawJetty implements AutoCloseable {
     WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler();
     org.eclipse.jetty.websocket.core.Configuration.ConfigurationCustomizer cfg = new org.eclipse.jetty.websocket.core.Configuration.ConfigurationCustomizer();
     cfg.setMaxFrameSize(8 << 20);
-    cfg.setInputBufferSize(bufferSize);
-    cfg.setOutputBufferSize(bufferSize);
+    if (bufferSize > 0) {
+      cfg.setInputBufferSize(bufferSize);
+      cfg.setOutputBufferSize(bufferSize);
+    }
     ws.addMapping("/raw", new WebSocketNegotiator.AbstractNegotiator(cfg) {
       @Override
       public FrameHandler negotiate(org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest req,
@@ -52,8 +55,10 @@ final class RawJetty implements AutoCloseable {
     r.setConfiguration(new org.eclipse.jetty.websocket.core.Configuration.ConfigurationCustomizer() {
       {
         setMaxFrameSize(8 << 20);
-        setInputBufferSize(bufferSize);
-        setOutputBufferSize(bufferSize);
+        if (bufferSize > 0) {
+          setInputBufferSize(bufferSize);
+          setOutputBufferSize(bufferSize);
+        }
       }
     });
     session = client.connect(r).get();
