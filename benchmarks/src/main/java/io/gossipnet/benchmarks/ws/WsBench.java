@@ -24,7 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code bytes}: 1 KiB and 16 KiB messages in bytes per second, WsNetwork next to raw Jetty
  *       and iperf3 (if installed);
  *   <li>{@code setup}: connection set-up time including the identity challenge;
- *   <li>{@code heap}: heap per idle peer with 1,000 peers connected to one node.
+ *   <li>{@code heap}: heap per idle peer with 1,000 peers connected to one node;
+ *   <li>diagnostics: {@code gossipnet} (the WsNetwork figure alone, for profiling), {@code mem}
+ *       (the same shape over the in-memory transport: the engine's own ceiling), {@code latency}
+ *       (one message in flight).
  * </ul>
  */
 public final class WsBench {
