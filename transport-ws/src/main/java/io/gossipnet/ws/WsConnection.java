@@ -367,7 +367,7 @@ final class WsConnection implements MessageConnection, FrameHandler {
         return;
       }
       if (assembly == null) {
-        assembly = new byte[frame.isFin() ? add : (int) Math.min(maxPayload, Math.max(INITIAL_ASSEMBLY, add))];
+        assembly = new byte[frame.isFin() ? add : Math.min(maxPayload, Math.max(INITIAL_ASSEMBLY, add))];
       } else if (total > assembly.length) {
         assembly = Arrays.copyOf(assembly, (int) Math.min(maxPayload, Math.max(total, 2L * assembly.length)));
       }

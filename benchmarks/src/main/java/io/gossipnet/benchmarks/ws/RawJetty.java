@@ -75,10 +75,14 @@ final class RawJetty implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     session.close(CloseStatus.NORMAL, "done", Callback.NOOP);
-    client.stop();
-    server.stop();
+    try {
+      client.stop();
+      server.stop();
+    } catch (Exception e) {
+      throw new java.io.IOException("stopping raw Jetty failed", e);
+    }
   }
 
   /** Server side: counts messages, demands the next frame at once. */
