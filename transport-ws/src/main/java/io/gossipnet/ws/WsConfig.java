@@ -35,6 +35,9 @@ import java.util.Set;
  * @param reservedHealthConnections connections above the incoming limit kept for {@code /status}
  * @param disableLocalhostConnectionRateLimit exempt loopback addresses from the per-IP rate limit
  * @param useXForwardedFor take the remote host from the last {@code X-Forwarded-For} value
+ * @param resolveLocationHost also accept an {@code X-Algorand-Location} whose host name resolves
+ *     (DNS) to the connecting address, not only a literal match as in the seed; lets the mesh
+ *     recognise peers that announce container or DNS names
  * @param maxRequestBodySize the largest HTTP request body served to handlers
  * @param maxResponseBodySize the largest HTTP response body read by peer clients
  * @param tlsCertFile PEM certificate chain; with {@code tlsKeyFile}, the server speaks https/wss
@@ -63,6 +66,7 @@ public record WsConfig(
     int reservedHealthConnections,
     boolean disableLocalhostConnectionRateLimit,
     boolean useXForwardedFor,
+    boolean resolveLocationHost,
     int maxRequestBodySize,
     int maxResponseBodySize,
     Path tlsCertFile,
@@ -144,6 +148,7 @@ public record WsConfig(
     b.reservedHealthConnections = reservedHealthConnections;
     b.disableLocalhostConnectionRateLimit = disableLocalhostConnectionRateLimit;
     b.useXForwardedFor = useXForwardedFor;
+    b.resolveLocationHost = resolveLocationHost;
     b.maxRequestBodySize = maxRequestBodySize;
     b.maxResponseBodySize = maxResponseBodySize;
     b.tlsCertFile = tlsCertFile;
@@ -174,6 +179,7 @@ public record WsConfig(
     private int reservedHealthConnections = DEFAULT_RESERVED_HEALTH_CONNECTIONS;
     private boolean disableLocalhostConnectionRateLimit = true;
     private boolean useXForwardedFor;
+    private boolean resolveLocationHost = true;
     private int maxRequestBodySize = DEFAULT_MAX_REQUEST_BODY_SIZE;
     private int maxResponseBodySize = DEFAULT_MAX_RESPONSE_BODY_SIZE;
     private Path tlsCertFile;
@@ -222,6 +228,8 @@ public record WsConfig(
     public Builder disableLocalhostConnectionRateLimit(boolean v) { disableLocalhostConnectionRateLimit = v; return this; }
     /** See {@link WsConfig#useXForwardedFor()}. */
     public Builder useXForwardedFor(boolean v) { useXForwardedFor = v; return this; }
+    /** See {@link WsConfig#resolveLocationHost()}. */
+    public Builder resolveLocationHost(boolean v) { resolveLocationHost = v; return this; }
     /** See {@link WsConfig#maxRequestBodySize()}. */
     public Builder maxRequestBodySize(int v) { maxRequestBodySize = v; return this; }
     /** See {@link WsConfig#maxResponseBodySize()}. */
@@ -266,7 +274,7 @@ public record WsConfig(
           gossipPath, headers, protocolVersion, supportedVersions, features, userAgent, telemetryGuid,
           instanceName, maxMessageSize, maxHeaderSize, handshakeTimeout, connectTimeout, readHeaderTimeout,
           pingInterval, pongTimeout, maxOutstandingFrames, ioBufferSize, reservedHealthConnections, disableLocalhostConnectionRateLimit,
-          useXForwardedFor, maxRequestBodySize, maxResponseBodySize, tlsCertFile, tlsKeyFile, trustAllCertificates);
+          useXForwardedFor, resolveLocationHost, maxRequestBodySize, maxResponseBodySize, tlsCertFile, tlsKeyFile, trustAllCertificates);
     }
 
     private static boolean isPrintableAscii(String s) {

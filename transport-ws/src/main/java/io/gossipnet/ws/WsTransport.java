@@ -684,7 +684,8 @@ public final class WsTransport implements Transport {
     }
     HandshakeIdentity id = reply == null ? HandshakeIdentity.NONE : reply.identity();
     PeerHandshake hs = new PeerHandshake(version, features(h.get(n.peerFeatures())), Sanitize.ascii(h.get(n.telemetryId())), Sanitize.ascii(h.get(n.instanceName())), id);
-    String address = peerAddress(h.get(n.location()), host, Request.getRemotePort(request));
+    String location = h.get(n.location());
+    String address = peerAddress(location, host, Request.getRemotePort(request));
     WsConnection conn = new WsConnection(false, address, host, ws.maxOutstandingFrames(), ws.maxMessageSize());
     trackLiveness(conn);
     String responseChallenge = reply == null ? null : reply.headerValue();
@@ -706,6 +707,9 @@ public final class WsTransport implements Transport {
         };
     conn.opened().thenAccept(s -> Thread.ofVirtual().name("gossipnet-ws-accept").start(() -> {
       try {
+        if (ws.resolveLocationHost()) {
+          resolveLocation(conn, location, host);
+        }
         ctx.acceptIncoming(conn, hs);
       } catch (RuntimeException e) {
         log.warn("accepting {} failed", address, e);
@@ -732,6 +736,31 @@ public final class WsTransport implements Transport {
     }
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     return "http://" + h + ":" + port;
+  }
+
+  /**
+   * When the {@code Location} host is a name (a container or DNS name) that resolves to the host the
+   * peer connects from, names the peer by its Location, so the mesh sees it as connected and does
+   * not dial it again. Runs on the accepting virtual thread; the JDK caches lookups.
+   */
+  private static void resolveLocation(WsConnection conn, String location, String host) {
+    if (location == null || location.isEmpty() || location.length() > 256 || !conn.remoteAddress().startsWith("http://" + host + ":")
+        && !conn.remoteAddress().startsWith("http://[" + host + "]:")) {
+      return;
+    }
+    try {
+      String c = WsAddresses.canonical(location);
+      String name = stripBrackets(WsAddresses.host(c));
+      InetAddress remote = InetAddress.getByName(host);
+      for (InetAddress a : InetAddress.getAllByName(name)) {
+        if (a.equals(remote)) {
+          conn.setRemoteAddress(c);
+          return;
+        }
+      }
+    } catch (IllegalArgumentException | UnknownHostException | SecurityException e) {
+      // keep the socket address
+    }
   }
 
   private static String stripBrackets(String h) {

@@ -216,4 +216,14 @@ class WsHandshakeTest {
       assertThat(server.connectedPeers().get(0).address()).startsWith("http://127.0.0.1:").isNotEqualTo("http://127.0.0.1:4160");
     }
   }
+
+  @Test
+  void aLocationNameThatResolvesToTheRemoteHostNamesTheIncomingPeer() throws Exception {
+    Map<String, String> h = valid();
+    h.put("X-Algorand-Location", "http://localhost:4161");
+    try (RawWsClient c = upgrade(PATH, h)) {
+      WsTestNodes.awaitPeers(server, 1);
+      assertThat(server.connectedPeers().get(0).address()).isEqualTo("http://localhost:4161");
+    }
+  }
 }
