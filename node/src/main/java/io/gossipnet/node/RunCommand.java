@@ -128,12 +128,9 @@ public final class RunCommand implements Callable<Integer> {
    * Without {@code sun.misc.Signal} (a runtime image without {@code jdk.unsupported}) a shutdown
    * hook does the same: it releases {@code stop}, waits for the orderly stop and halts with 0.
    */
-  @SuppressWarnings("restriction")
   private static void installSignalHandlers(CountDownLatch stop, CountDownLatch stopped) {
     try {
-      for (String name : new String[] {"TERM", "INT"}) {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
-      }
+      Signals.onTermOrInt(stop);
       return;
     } catch (LinkageError | IllegalArgumentException | UnsupportedOperationException e) {
       System.err.println("run: no signal handling (" + e + "); using a shutdown hook");
