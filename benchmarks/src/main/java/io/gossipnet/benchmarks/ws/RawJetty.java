@@ -64,6 +64,22 @@ final class RawJetty implements AutoCloseable {
     session = client.connect(r).get();
   }
 
+  /** A raw client only, connected to a gossipnet node's gossip endpoint with valid handshake headers. */
+  RawJetty(java.net.URI gossipUri, String genesis) throws Exception {
+    client.start();
+    org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest r =
+        org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest.from(client, gossipUri, new Sink());
+    byte[] random = new byte[10];
+    new java.security.SecureRandom().nextBytes(random);
+    r.headers(h -> {
+      h.put("X-Algorand-NodeRandom", java.util.Base64.getEncoder().encodeToString(random));
+      h.put("X-Algorand-Accept-Version", "2.2");
+      h.put("X-Algorand-Version", "2.2");
+      h.put("X-Algorand-Genesis", genesis);
+    });
+    session = client.connect(r).get();
+  }
+
   /** Queues messages as binary frames; with {@code batch}, one flush for all of them. */
   void send(byte[][] messages, int count, boolean batch) {
     for (int i = 0; i < count; i++) {
@@ -79,7 +95,9 @@ final class RawJetty implements AutoCloseable {
     session.close(CloseStatus.NORMAL, "done", Callback.NOOP);
     try {
       client.stop();
-      server.stop();
+      if (server.isStarted()) {
+        server.stop();
+      }
     } catch (Exception e) {
       throw new java.io.IOException("stopping raw Jetty failed", e);
     }

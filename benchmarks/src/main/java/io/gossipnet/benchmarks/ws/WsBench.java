@@ -26,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code setup}: connection set-up time including the identity challenge;
  *   <li>{@code heap}: heap per idle peer with 1,000 peers connected to one node;
  *   <li>diagnostics: {@code gossipnet} (the WsNetwork figure alone, for profiling), {@code mem}
- *       (the same shape over the in-memory transport: the engine's own ceiling), {@code latency}
+ *       (the same shape over the in-memory transport: the engine's own ceiling), {@code receive}
+ *       (a raw Jetty client sending to one WsNetwork node: the receive path alone), {@code latency}
  *       (one message in flight).
  * </ul>
  */
@@ -43,6 +44,9 @@ public final class WsBench {
     }
     if (what.equals("latency")) {
       System.out.printf(Locale.ROOT, "window 1: gossipnet-ws %.0f msg/s, mem %.0f msg/s, raw %.0f msg/s%n", gossipnet(200, 1, seconds), memory(200, 1, seconds), rawJetty(200, 1, true, seconds));
+    }
+    if (what.equals("receive")) {
+      System.out.printf(Locale.ROOT, "raw Jetty client -> gossipnet-ws node, 200B window 90: %.0f msg/s%n", rawToGossipnet(200, 90, seconds));
     }
     if (what.equals("mem")) {
       System.out.printf(Locale.ROOT, "engine over the in-memory transport 200B window 90: %.0f msg/s%n", memory(200, 90, seconds));
@@ -151,6 +155,29 @@ public final class WsBench {
       }, window, seconds);
     } finally {
       a.stop();
+      b.stop();
+    }
+  }
+
+  /** A raw Jetty client sending TX messages to one WsNetwork node: the receive path alone. */
+  static double rawToGossipnet(int size, int window, int seconds) throws Exception {
+    AtomicLong received = new AtomicLong();
+    int port = freePort();
+    WsNetwork b = new WsNetwork(NetworkConfig.builder("bench-v1").listenAddress("127.0.0.1:" + port).gossipFanout(0).build(), WsConfig.defaults(), new SimpleMeterRegistry());
+    b.registerHandlers(List.of(new TaggedHandler(Tags.TX, m -> {
+      received.incrementAndGet();
+      return OutgoingMessage.ignore();
+    })));
+    b.start();
+    byte[][] msgs = new byte[window][];
+    for (int i = 0; i < window; i++) {
+      msgs[i] = new byte[size + 2];
+      msgs[i][0] = 'T';
+      msgs[i][1] = 'X';
+    }
+    try (RawJetty raw = new RawJetty(java.net.URI.create("ws://127.0.0.1:" + port + "/v1/bench-v1/gossip"), "bench-v1")) {
+      return drive(received, n -> raw.send(msgs, n, true), window, seconds);
+    } finally {
       b.stop();
     }
   }
