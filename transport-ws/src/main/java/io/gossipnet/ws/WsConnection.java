@@ -196,13 +196,19 @@ final class WsConnection implements MessageConnection, FrameHandler {
       throw new IOException("connection not open");
     }
     for (byte[] m : messages) {
-      acquirePermit();
+      acquirePermit(s);
       s.sendFrame(new Frame(OpCode.BINARY, ByteBuffer.wrap(m)), new FrameDone(), true);
     }
     s.flush(Callback.NOOP);
   }
 
-  private void acquirePermit() throws IOException {
+  private void acquirePermit(CoreSession s) throws IOException {
+    if (permits.tryAcquire()) {
+      checkWritableOrRelease();
+      return;
+    }
+    // Frames batched so far may be what holds the permits: flush them before waiting.
+    s.flush(Callback.NOOP);
     try {
       while (!permits.tryAcquire(PERMIT_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
         checkWritable();
@@ -211,6 +217,10 @@ final class WsConnection implements MessageConnection, FrameHandler {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("write interrupted");
     }
+    checkWritableOrRelease();
+  }
+
+  private void checkWritableOrRelease() throws IOException {
     try {
       checkWritable();
     } catch (IOException e) {

@@ -95,4 +95,18 @@ class WsLivenessTest {
     WsTestNodes.awaitPeers(b, 1);
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> a.connectedPeers().size() == 1 && b.connectedPeers().size() == 1);
   }
+
+  @Test
+  void aBatchLargerThanTheOutstandingFrameBoundStillGoesOut() {
+    WsConfig tiny = WsConfig.builder().maxOutstandingFrames(2).build();
+    WsNetwork a = nodes.start(WsTestNodes.listening().build(), tiny);
+    WsNetwork b = nodes.start(WsTestNodes.listening().relayPeers(List.of("127.0.0.1:" + a.localPort())).gossipFanout(1).build(), tiny);
+    List<IncomingMessage> atA = WsTestNodes.record(a, Tags.TX);
+    WsTestNodes.awaitPeers(a, 1);
+    for (int i = 0; i < 500; i++) {
+      b.broadcast(Tags.TX, new byte[] {(byte) i, (byte) (i >> 8)}, true, null);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> atA.size() == 500);
+    assertThat(b.metrics().disconnectCount(DisconnectReason.SLOW_CONNECTION)).isZero();
+  }
 }
