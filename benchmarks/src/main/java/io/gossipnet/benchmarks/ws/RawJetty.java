@@ -69,6 +69,13 @@ final class RawJetty implements AutoCloseable {
     client.start();
     org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest r =
         org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest.from(client, gossipUri, new Sink());
+    r.setConfiguration(new org.eclipse.jetty.websocket.core.Configuration.ConfigurationCustomizer() {
+      {
+        setMaxFrameSize(8 << 20);
+        setInputBufferSize(io.gossipnet.ws.WsConfig.DEFAULT_IO_BUFFER_SIZE);
+        setOutputBufferSize(io.gossipnet.ws.WsConfig.DEFAULT_IO_BUFFER_SIZE);
+      }
+    });
     byte[] random = new byte[10];
     new java.security.SecureRandom().nextBytes(random);
     r.headers(h -> {
