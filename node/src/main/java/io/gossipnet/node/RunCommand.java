@@ -87,7 +87,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     GossipNodeService service = injector.getInstance(GossipNodeService.class);
     CountDownLatch stop = new CountDownLatch(1);
-    installSignalHandlers(stop);
+    CountDownLatch stopped = new CountDownLatch(1);
+    installSignalHandlers(stop, stopped);
     try {
       service.startAsync().awaitRunning();
     } catch (IllegalStateException e) {
@@ -104,6 +105,8 @@ public final class RunCommand implements Callable<Integer> {
     } catch (Exception e) {
       System.err.println("run: stop did not finish cleanly: " + e);
       return 1;
+    } finally {
+      stopped.countDown();
     }
     System.err.println("run: stopped");
     return 0;
@@ -120,15 +123,26 @@ public final class RunCommand implements Callable<Integer> {
         + ",\"peersOut\":" + out.size() + "}";
   }
 
-  /** SIGTERM and SIGINT release {@code stop} so the node stops in order and the process exits 0. */
-  @SuppressWarnings("restriction")
-  private static void installSignalHandlers(CountDownLatch stop) {
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
-      } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        // Not supported here: the default handling (shutdown hooks) applies.
-      }
+  /**
+   * SIGTERM and SIGINT release {@code stop} so the node stops in order and the process exits 0.
+   * Without {@code sun.misc.Signal} (a runtime image without {@code jdk.unsupported}) a shutdown
+   * hook does the same: it releases {@code stop}, waits for the orderly stop and halts with 0.
+   */
+  private static void installSignalHandlers(CountDownLatch stop, CountDownLatch stopped) {
+    try {
+      Signals.onTermOrInt(stop);
+      return;
+    } catch (LinkageError | IllegalArgumentException | UnsupportedOperationException e) {
+      System.err.println("run: no signal handling (" + e + "); using a shutdown hook");
     }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Runtime.getRuntime().halt(0);
+    }, "gossipnet-shutdown"));
   }
 }

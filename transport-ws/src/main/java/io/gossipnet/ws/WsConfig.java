@@ -25,11 +25,19 @@ import java.util.Set;
  * @param handshakeTimeout how long a dial may take, upgrade included
  * @param connectTimeout how long the TCP connect of a dial may take
  * @param readHeaderTimeout how long an HTTP connection may stay idle before its request arrives
+ * @param pingInterval a connection that received nothing for this long is sent a WebSocket ping
+ *     (zero: never); not in the seed, but every WebSocket peer answers pings, and it finds dead
+ *     connections (a partitioned host) long before the idle timeout
+ * @param pongTimeout a connection that received nothing, not even a pong, for {@code pingInterval
+ *     + pongTimeout} is closed as failed
  * @param maxOutstandingFrames frames queued to Jetty per connection before a write waits
  * @param ioBufferSize Jetty's per-connection input and output buffer size
  * @param reservedHealthConnections connections above the incoming limit kept for {@code /status}
  * @param disableLocalhostConnectionRateLimit exempt loopback addresses from the per-IP rate limit
  * @param useXForwardedFor take the remote host from the last {@code X-Forwarded-For} value
+ * @param resolveLocationHost also accept an {@code X-Algorand-Location} whose host name resolves
+ *     (DNS) to the connecting address, not only a literal match as in the seed; lets the mesh
+ *     recognise peers that announce container or DNS names
  * @param maxRequestBodySize the largest HTTP request body served to handlers
  * @param maxResponseBodySize the largest HTTP response body read by peer clients
  * @param tlsCertFile PEM certificate chain; with {@code tlsKeyFile}, the server speaks https/wss
@@ -51,11 +59,14 @@ public record WsConfig(
     Duration handshakeTimeout,
     Duration connectTimeout,
     Duration readHeaderTimeout,
+    Duration pingInterval,
+    Duration pongTimeout,
     int maxOutstandingFrames,
     int ioBufferSize,
     int reservedHealthConnections,
     boolean disableLocalhostConnectionRateLimit,
     boolean useXForwardedFor,
+    boolean resolveLocationHost,
     int maxRequestBodySize,
     int maxResponseBodySize,
     Path tlsCertFile,
@@ -78,6 +89,10 @@ public record WsConfig(
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   /** Default {@link #readHeaderTimeout()}. */
   public static final Duration DEFAULT_READ_HEADER_TIMEOUT = Duration.ofSeconds(10);
+  /** Default {@link #pingInterval()}. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
+  /** Default {@link #pongTimeout()}. */
+  public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(20);
   /** Default {@link #maxOutstandingFrames()}. */
   public static final int DEFAULT_MAX_OUTSTANDING_FRAMES = 1024;
   /** Default {@link #ioBufferSize()}. */
@@ -126,11 +141,14 @@ public record WsConfig(
     b.handshakeTimeout = handshakeTimeout;
     b.connectTimeout = connectTimeout;
     b.readHeaderTimeout = readHeaderTimeout;
+    b.pingInterval = pingInterval;
+    b.pongTimeout = pongTimeout;
     b.maxOutstandingFrames = maxOutstandingFrames;
     b.ioBufferSize = ioBufferSize;
     b.reservedHealthConnections = reservedHealthConnections;
     b.disableLocalhostConnectionRateLimit = disableLocalhostConnectionRateLimit;
     b.useXForwardedFor = useXForwardedFor;
+    b.resolveLocationHost = resolveLocationHost;
     b.maxRequestBodySize = maxRequestBodySize;
     b.maxResponseBodySize = maxResponseBodySize;
     b.tlsCertFile = tlsCertFile;
@@ -154,11 +172,14 @@ public record WsConfig(
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readHeaderTimeout = DEFAULT_READ_HEADER_TIMEOUT;
+    private Duration pingInterval = DEFAULT_PING_INTERVAL;
+    private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
     private int maxOutstandingFrames = DEFAULT_MAX_OUTSTANDING_FRAMES;
     private int ioBufferSize = DEFAULT_IO_BUFFER_SIZE;
     private int reservedHealthConnections = DEFAULT_RESERVED_HEALTH_CONNECTIONS;
     private boolean disableLocalhostConnectionRateLimit = true;
     private boolean useXForwardedFor;
+    private boolean resolveLocationHost = true;
     private int maxRequestBodySize = DEFAULT_MAX_REQUEST_BODY_SIZE;
     private int maxResponseBodySize = DEFAULT_MAX_RESPONSE_BODY_SIZE;
     private Path tlsCertFile;
@@ -193,6 +214,10 @@ public record WsConfig(
     public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
     /** See {@link WsConfig#readHeaderTimeout()}. */
     public Builder readHeaderTimeout(Duration v) { readHeaderTimeout = v; return this; }
+    /** See {@link WsConfig#pingInterval()}. */
+    public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+    /** See {@link WsConfig#pongTimeout()}. */
+    public Builder pongTimeout(Duration v) { pongTimeout = v; return this; }
     /** See {@link WsConfig#maxOutstandingFrames()}. */
     public Builder maxOutstandingFrames(int v) { maxOutstandingFrames = v; return this; }
     /** See {@link WsConfig#ioBufferSize()}. */
@@ -203,6 +228,8 @@ public record WsConfig(
     public Builder disableLocalhostConnectionRateLimit(boolean v) { disableLocalhostConnectionRateLimit = v; return this; }
     /** See {@link WsConfig#useXForwardedFor()}. */
     public Builder useXForwardedFor(boolean v) { useXForwardedFor = v; return this; }
+    /** See {@link WsConfig#resolveLocationHost()}. */
+    public Builder resolveLocationHost(boolean v) { resolveLocationHost = v; return this; }
     /** See {@link WsConfig#maxRequestBodySize()}. */
     public Builder maxRequestBodySize(int v) { maxRequestBodySize = v; return this; }
     /** See {@link WsConfig#maxResponseBodySize()}. */
@@ -231,6 +258,8 @@ public record WsConfig(
       requirePositive(handshakeTimeout, "handshakeTimeout");
       requirePositive(connectTimeout, "connectTimeout");
       requirePositive(readHeaderTimeout, "readHeaderTimeout");
+      require(pingInterval != null && !pingInterval.isNegative(), "pingInterval must not be negative, was " + pingInterval);
+      requirePositive(pongTimeout, "pongTimeout");
       require(maxOutstandingFrames >= 1, "maxOutstandingFrames must be at least 1, was " + maxOutstandingFrames);
       require(ioBufferSize >= 1024, "ioBufferSize must be at least 1024, was " + ioBufferSize);
       require(reservedHealthConnections >= 0, "reservedHealthConnections must not be negative, was " + reservedHealthConnections);
@@ -244,8 +273,8 @@ public record WsConfig(
       return new WsConfig(
           gossipPath, headers, protocolVersion, supportedVersions, features, userAgent, telemetryGuid,
           instanceName, maxMessageSize, maxHeaderSize, handshakeTimeout, connectTimeout, readHeaderTimeout,
-          maxOutstandingFrames, ioBufferSize, reservedHealthConnections, disableLocalhostConnectionRateLimit,
-          useXForwardedFor, maxRequestBodySize, maxResponseBodySize, tlsCertFile, tlsKeyFile, trustAllCertificates);
+          pingInterval, pongTimeout, maxOutstandingFrames, ioBufferSize, reservedHealthConnections, disableLocalhostConnectionRateLimit,
+          useXForwardedFor, resolveLocationHost, maxRequestBodySize, maxResponseBodySize, tlsCertFile, tlsKeyFile, trustAllCertificates);
     }
 
     private static boolean isPrintableAscii(String s) {

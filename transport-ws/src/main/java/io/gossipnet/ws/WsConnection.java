@@ -29,12 +29,16 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * {@link CoreSession}, and the session's {@link FrameHandler}.
  *
  * <p><b>Reads are demand-based.</b> Jetty delivers a frame only after {@link CoreSession#demand()};
- * this class demands again at once while a message is being assembled, and only when {@link
- * #read} has taken the previous complete message. So at most one message waits here and a peer
- * that the engine does not read from is held back by TCP. The tag's size limit is checked when the
+ * this class demands again at once while a message is being assembled or while fewer than {@value
+ * #MAX_QUEUED} messages and {@value #MAX_QUEUED_BYTES} bytes wait for {@link #read}; past that it
+ * stops demanding until the read loop catches up, so a peer that the engine does not read from is
+ * held back by TCP. The small queue lets Jetty parse every frame of a network read in one go
+ * instead of handing over one message at a time. The tag's size limit is checked when the
  * first two payload bytes arrive and before each fragment is copied, so nothing larger than the
- * tag allows is ever buffered here (Jetty itself buffers at most one frame, capped by {@link
- * WsConfig#maxMessageSize()}).
+ * tag allows is ever buffered here. Jetty runs with auto-fragmentation, so it hands over whatever
+ * part of a frame one network read brought instead of aggregating whole frames; a message is
+ * never buffered past its tag's limit or {@link WsConfig#maxMessageSize()}, whatever length its
+ * header declares.
  *
  * <p><b>Sends are completion-based.</b> {@link #write} queues each message as one binary frame
  * with {@code batch = true} and then flushes once; a frame holds a permit until Jetty completes
@@ -45,8 +49,13 @@ final class WsConnection implements MessageConnection, FrameHandler {
   private static final Duration PERMIT_POLL = Duration.ofMillis(100);
   /** First allocation for a fragmented message; grows by doubling up to the tag's limit. */
   private static final int INITIAL_ASSEMBLY = 2048;
+  /** Most complete messages waiting for the read loop before demand stops. */
+  static final int MAX_QUEUED = 128;
+  /** Most bytes of complete messages waiting for the read loop before demand stops. */
+  static final int MAX_QUEUED_BYTES = 256 * 1024;
 
   private final boolean outgoing;
+  private final int maxMessagePayload;
   private final String remoteHost;
   private volatile String remoteAddress;
   private final Semaphore permits;
@@ -57,6 +66,11 @@ final class WsConnection implements MessageConnection, FrameHandler {
   private volatile PayloadLimit limit = code -> Integer.MAX_VALUE;
   private volatile IOException writeFailure;
   private volatile boolean closing;
+  /** The failure this side is closing with, published to readers once its close frame is queued. */
+  private volatile IOException closingFailure;
+  /** When the last frame of any kind arrived; for the transport's ping check. */
+  private volatile long lastReceivedNanos = System.nanoTime();
+  private volatile long lastPingNanos;
 
   // Inbound state: onFrame calls are serialised by demand.
   private boolean inMessage;
@@ -68,12 +82,16 @@ final class WsConnection implements MessageConnection, FrameHandler {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private InboundMessage pending;
+  private final java.util.ArrayDeque<InboundMessage> queue = new java.util.ArrayDeque<>();
+  private long queuedBytes;
+  /** Demand stopped because the queue is full; the next read that makes room demands again. */
+  private boolean suspended;
   private IOException readFailure;
   private boolean eof;
   private boolean demandStarted;
 
-  WsConnection(boolean outgoing, String remoteAddress, String remoteHost, int maxOutstandingFrames) {
+  WsConnection(boolean outgoing, String remoteAddress, String remoteHost, int maxOutstandingFrames, int maxMessageSize) {
+    this.maxMessagePayload = maxMessageSize - 2;
     this.outgoing = outgoing;
     this.remoteAddress = remoteAddress;
     this.remoteHost = remoteHost;
@@ -131,16 +149,22 @@ final class WsConnection implements MessageConnection, FrameHandler {
     }
     lock.lock();
     try {
-      while (pending == null && readFailure == null && !eof) {
+      while (queue.isEmpty() && readFailure == null && !eof) {
         changed.await();
       }
-      m = pending;
-      pending = null;
+      m = queue.pollFirst();
       if (m == null) {
         if (readFailure != null) {
           throw readFailure;
         }
         return null;
+      }
+      queuedBytes -= m.payload().length;
+      if (suspended && hasRoom()) {
+        suspended = false;
+        demand = true;
+      } else {
+        demand = false;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -148,8 +172,14 @@ final class WsConnection implements MessageConnection, FrameHandler {
     } finally {
       lock.unlock();
     }
-    demand();
+    if (demand) {
+      demand();
+    }
     return m;
+  }
+
+  private boolean hasRoom() {
+    return queue.size() < MAX_QUEUED && queuedBytes < MAX_QUEUED_BYTES;
   }
 
   private void demand() {
@@ -166,13 +196,19 @@ final class WsConnection implements MessageConnection, FrameHandler {
       throw new IOException("connection not open");
     }
     for (byte[] m : messages) {
-      acquirePermit();
+      acquirePermit(s);
       s.sendFrame(new Frame(OpCode.BINARY, ByteBuffer.wrap(m)), new FrameDone(), true);
     }
     s.flush(Callback.NOOP);
   }
 
-  private void acquirePermit() throws IOException {
+  private void acquirePermit(CoreSession s) throws IOException {
+    if (permits.tryAcquire()) {
+      checkWritableOrRelease();
+      return;
+    }
+    // Frames batched so far may be what holds the permits: flush them before waiting.
+    s.flush(Callback.NOOP);
     try {
       while (!permits.tryAcquire(PERMIT_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
         checkWritable();
@@ -181,6 +217,10 @@ final class WsConnection implements MessageConnection, FrameHandler {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("write interrupted");
     }
+    checkWritableOrRelease();
+  }
+
+  private void checkWritableOrRelease() throws IOException {
     try {
       checkWritable();
     } catch (IOException e) {
@@ -264,6 +304,7 @@ final class WsConnection implements MessageConnection, FrameHandler {
 
   @Override
   public void onFrame(Frame frame, Callback callback) {
+    lastReceivedNanos = System.nanoTime();
     try {
       switch (frame.getOpCode()) {
         case OpCode.BINARY -> {
@@ -320,7 +361,7 @@ final class WsConnection implements MessageConnection, FrameHandler {
       tagCode = (tagCode << 8) | (p.get() & 0xff);
       tagBytes++;
       if (tagBytes == 2) {
-        maxPayload = limit.maxPayload(tagCode);
+        maxPayload = Math.min(limit.maxPayload(tagCode), maxMessagePayload);
       }
     }
     int add = p.remaining();
@@ -336,7 +377,7 @@ final class WsConnection implements MessageConnection, FrameHandler {
         return;
       }
       if (assembly == null) {
-        assembly = new byte[frame.isFin() ? add : (int) Math.min(maxPayload, Math.max(INITIAL_ASSEMBLY, add))];
+        assembly = new byte[frame.isFin() ? add : Math.min(maxPayload, Math.max(INITIAL_ASSEMBLY, add))];
       } else if (total > assembly.length) {
         assembly = Arrays.copyOf(assembly, (int) Math.min(maxPayload, Math.max(total, 2L * assembly.length)));
       }
@@ -355,12 +396,19 @@ final class WsConnection implements MessageConnection, FrameHandler {
     }
     byte[] data = assembly == null ? new byte[0] : assembled == assembly.length ? assembly : Arrays.copyOf(assembly, assembled);
     assembly = null;
+    boolean more;
     lock.lock();
     try {
-      pending = new InboundMessage(tagCode, data);
+      queue.addLast(new InboundMessage(tagCode, data));
+      queuedBytes += data.length;
+      more = hasRoom();
+      suspended = !more;
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    if (more) {
+      demand();
     }
   }
 
@@ -375,8 +423,17 @@ final class WsConnection implements MessageConnection, FrameHandler {
     fail(new IOException(message), CloseStatus.PROTOCOL, "protocol error");
   }
 
-  /** Fails pending and later reads and closes the session with {@code code}. */
+  /**
+   * Closes the session with {@code code} and fails pending and later reads. The close frame is
+   * queued first, so it carries this reason rather than the engine's generic one.
+   */
   private void fail(IOException e, int code, String closeReason) {
+    // Recorded before the close frame is queued, so that an onClosed racing with us still reports it.
+    closingFailure = e;
+    CoreSession s = session;
+    if (s != null) {
+      s.close(code, closeReason, Callback.NOOP);
+    }
     lock.lock();
     try {
       if (readFailure == null) {
@@ -386,13 +443,12 @@ final class WsConnection implements MessageConnection, FrameHandler {
     } finally {
       lock.unlock();
     }
-    CoreSession s = session;
-    if (s != null) {
-      s.close(code, closeReason, Callback.NOOP);
-    }
   }
 
   private void signalEof(IOException failure) {
+    if (failure == null) {
+      failure = closingFailure;
+    }
     lock.lock();
     try {
       if (failure != null && readFailure == null) {
@@ -432,6 +488,36 @@ final class WsConnection implements MessageConnection, FrameHandler {
     opened.completeExceptionally(new IOException("closed before open: " + closeStatus));
     closed.complete(closeStatus);
     callback.succeeded();
+  }
+
+  /**
+   * The transport's liveness check: pings a connection that has been silent for {@code
+   * pingIntervalNanos} (once per interval) and fails it when it stayed silent for {@code
+   * pingIntervalNanos + pongTimeoutNanos}.
+   *
+   * @return false if the connection is closed and can be forgotten
+   */
+  boolean checkAlive(long now, long pingIntervalNanos, long pongTimeoutNanos) {
+    CoreSession s = session;
+    if (closed.isDone()) {
+      return false;
+    }
+    if (s == null || closing) {
+      return true;
+    }
+    long silent = now - lastReceivedNanos;
+    if (silent > pingIntervalNanos + pongTimeoutNanos) {
+      // The failure is recorded before the session closes, so the read loop reports a read error.
+      signalEof(new IOException("no frame, not even a pong, for " + silent / 1_000_000 + " ms"));
+      s.close(CloseStatus.SHUTDOWN, "ping timeout", Callback.NOOP);
+      s.abort();
+      return true;
+    }
+    if (silent > pingIntervalNanos && now - lastPingNanos > pingIntervalNanos) {
+      lastPingNanos = now;
+      s.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+    }
+    return true;
   }
 
   @Override

@@ -127,10 +127,12 @@ final class WsHttpHosting implements HttpHosting {
   @Override
   public PeerHttpClient client(String address) {
     String canonical = WsAddresses.canonical(address);
+    String key = address.trim();
     return new PeerHttpClient() {
+      // The address as given: it is the key of the engine's per-address rate limit (the phonebook's).
       @Override
       public String address() {
-        return canonical;
+        return key;
       }
 
       @Override

@@ -107,6 +107,7 @@ public final class WsTransport implements Transport {
   private RequestTracker rateTracker;
   private final AtomicInteger openHttpConnections = new AtomicInteger();
   private volatile String listenAddress;
+  private final java.util.Set<WsConnection> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
   private Counter rateLimited;
   private MeterRegistry meters;
@@ -164,6 +165,7 @@ public final class WsTransport implements Transport {
       if (!config.listenAddress().isEmpty()) {
         startServer(pool);
       }
+      schedulePingCheck();
     } catch (Exception e) {
       stop();
       throw e instanceof IOException io ? io : new IOException("cannot start the WebSocket transport: " + e.getMessage(), e);
@@ -241,6 +243,35 @@ public final class WsTransport implements Transport {
     log.info("ws transport listening on {}://{}:{} (address {})", scheme, hp.host().isEmpty() ? "*" : hp.host(), connector.getLocalPort(), listenAddress);
   }
 
+  private void trackLiveness(WsConnection conn) {
+    if (!ws.pingInterval().isZero()) {
+      conn.opened().thenRun(() -> live.add(conn));
+      conn.closedFuture().thenRun(() -> live.remove(conn));
+    }
+  }
+
+  /** Every ping interval / 2: ping silent connections, fail those silent past the pong timeout. */
+  private void schedulePingCheck() {
+    if (ws.pingInterval().isZero() || stopped) {
+      return;
+    }
+    long period = Math.max(50, ws.pingInterval().toMillis() / 2);
+    scheduler.schedule(() -> {
+      long now = System.nanoTime();
+      long ping = ws.pingInterval().toNanos();
+      long pong = ws.pongTimeout().toNanos();
+      live.removeIf(c -> {
+        try {
+          return !c.checkAlive(now, ping, pong);
+        } catch (RuntimeException e) {
+          log.debug("ping check of {} failed: {}", c, e.toString());
+          return false;
+        }
+      });
+      schedulePingCheck();
+    }, period, TimeUnit.MILLISECONDS);
+  }
+
   private static String localHostAddress() {
     try {
       return InetAddress.getLocalHost().getHostAddress();
@@ -314,7 +345,8 @@ public final class WsTransport implements Transport {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new IOException("cannot challenge " + canonical + ": " + e.getMessage(), e));
     }
-    WsConnection conn = new WsConnection(true, canonical, uri.getHost(), ws.maxOutstandingFrames());
+    WsConnection conn = new WsConnection(true, canonical, uri.getHost(), ws.maxOutstandingFrames(), ws.maxMessageSize());
+    trackLiveness(conn);
     AtomicReference<HttpFields> responseHeaders = new AtomicReference<>();
     CoreClientUpgradeRequest request =
         new CoreClientUpgradeRequest(wsClient, uri) {
@@ -556,7 +588,9 @@ public final class WsTransport implements Transport {
         int n = rateTracker.register(host);
         if (n > 2 * rateTracker.limit()) {
           rateLimited.increment();
-          callback.failed(new IOException("connection rate of " + host + " over twice the limit"));
+          // Over twice the rate the seed closes without answering.
+          cm.getConnection().getEndPoint().close();
+          callback.failed(new DroppedConnection("connection rate of " + host + " over twice the limit"));
           return true;
         }
         if (n > rateTracker.limit()) {
@@ -650,8 +684,10 @@ public final class WsTransport implements Transport {
     }
     HandshakeIdentity id = reply == null ? HandshakeIdentity.NONE : reply.identity();
     PeerHandshake hs = new PeerHandshake(version, features(h.get(n.peerFeatures())), Sanitize.ascii(h.get(n.telemetryId())), Sanitize.ascii(h.get(n.instanceName())), id);
-    String address = peerAddress(h.get(n.location()), host, Request.getRemotePort(request));
-    WsConnection conn = new WsConnection(false, address, host, ws.maxOutstandingFrames());
+    String location = h.get(n.location());
+    String address = peerAddress(location, host, Request.getRemotePort(request));
+    WsConnection conn = new WsConnection(false, address, host, ws.maxOutstandingFrames(), ws.maxMessageSize());
+    trackLiveness(conn);
     String responseChallenge = reply == null ? null : reply.headerValue();
     WebSocketNegotiator negotiator =
         new WebSocketNegotiator.AbstractNegotiator(sessionConfiguration()) {
@@ -669,7 +705,17 @@ public final class WsTransport implements Transport {
             return conn;
           }
         };
-    conn.opened().thenAccept(s -> Thread.ofVirtual().name("gossipnet-ws-accept").start(() -> ctx.acceptIncoming(conn, hs)));
+    conn.opened().thenAccept(s -> Thread.ofVirtual().name("gossipnet-ws-accept").start(() -> {
+      try {
+        if (ws.resolveLocationHost()) {
+          resolveLocation(conn, location, host);
+        }
+        ctx.acceptIncoming(conn, hs);
+      } catch (RuntimeException e) {
+        log.warn("accepting {} failed", address, e);
+        conn.close(io.gossipnet.core.DisconnectReason.NODE_SHUTDOWN, Duration.ZERO);
+      }
+    }));
     if (!handshaker.upgradeRequest(negotiator, request, response, callback, components, null)) {
       refuse(response, callback, 400, "not a WebSocket upgrade request");
     }
@@ -690,6 +736,31 @@ public final class WsTransport implements Transport {
     }
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     return "http://" + h + ":" + port;
+  }
+
+  /**
+   * When the {@code Location} host is a name (a container or DNS name) that resolves to the host the
+   * peer connects from, names the peer by its Location, so the mesh sees it as connected and does
+   * not dial it again. Runs on the accepting virtual thread; the JDK caches lookups.
+   */
+  private static void resolveLocation(WsConnection conn, String location, String host) {
+    if (location == null || location.isEmpty() || location.length() > 256 || !conn.remoteAddress().startsWith("http://" + host + ":")
+        && !conn.remoteAddress().startsWith("http://[" + host + "]:")) {
+      return;
+    }
+    try {
+      String c = WsAddresses.canonical(location);
+      String name = stripBrackets(WsAddresses.host(c));
+      InetAddress remote = InetAddress.getByName(host);
+      for (InetAddress a : InetAddress.getAllByName(name)) {
+        if (a.equals(remote)) {
+          conn.setRemoteAddress(c);
+          return;
+        }
+      }
+    } catch (IllegalArgumentException | UnknownHostException | SecurityException e) {
+      // keep the socket address
+    }
   }
 
   private static String stripBrackets(String h) {
@@ -721,6 +792,15 @@ public final class WsTransport implements Transport {
         throw new IllegalArgumentException("bad port in listen address: " + s);
       }
       return new HostPort(host, port);
+    }
+  }
+
+  /** A connection dropped on purpose; not worth a stack trace in Jetty's log. */
+  private static final class DroppedConnection extends IOException implements org.eclipse.jetty.io.QuietException {
+    private static final long serialVersionUID = 1L;
+
+    DroppedConnection(String message) {
+      super(message);
     }
   }
 

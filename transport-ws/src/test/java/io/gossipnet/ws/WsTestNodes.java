@@ -45,7 +45,11 @@ final class WsTestNodes implements AutoCloseable {
   }
 
   WsNetwork start(NetworkConfig config, WsConfig ws) {
-    WsNetwork n = new WsNetwork(config, ws, new SimpleMeterRegistry());
+    return start(new WsNetwork(config, ws, new SimpleMeterRegistry()));
+  }
+
+  /** Starts a network built by the test. */
+  WsNetwork start(WsNetwork n) {
     nodes.add(n);
     n.start();
     return n;

@@ -12,13 +12,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * folded in: one lock, one condition, and a drain that hands the consumer every queued entry at
  * once, so a busy writer pays one lock round trip per batch rather than per message.
  *
- * <p>Entries are stored by reference in preallocated arrays: offering allocates nothing.
+ * <p>Entries are stored by reference in ring arrays that start small and double up to their
+ * capacity, so an idle peer's queues cost a few hundred bytes rather than the full capacity;
+ * offering allocates nothing once a ring has grown.
  *
  * @param <T> the entry type
  */
 final class PriorityQueuePair<T> {
-  private final Object[] high;
-  private final Object[] bulk;
+  /** First ring size; rings double from here up to their capacity. */
+  static final int INITIAL_RING = 64;
+
+  private final int highCapacity;
+  private final int bulkCapacity;
+  private Object[] high;
+  private Object[] bulk;
   private int highHead;
   private int highCount;
   private int bulkHead;
@@ -30,8 +37,10 @@ final class PriorityQueuePair<T> {
   private final Condition notFull = lock.newCondition();
 
   PriorityQueuePair(int highCapacity, int bulkCapacity) {
-    high = new Object[highCapacity];
-    bulk = new Object[bulkCapacity];
+    this.highCapacity = highCapacity;
+    this.bulkCapacity = bulkCapacity;
+    high = new Object[Math.min(highCapacity, INITIAL_RING)];
+    bulk = new Object[Math.min(bulkCapacity, INITIAL_RING)];
   }
 
   /** Adds an entry without blocking; false if that queue is full or the pair is closed. */
@@ -98,16 +107,33 @@ final class PriorityQueuePair<T> {
   private boolean enqueue(T entry, boolean highPriority) {
     if (highPriority) {
       if (highCount == high.length) {
-        return false;
+        if (high.length == highCapacity) {
+          return false;
+        }
+        high = grow(high, highHead, highCount, highCapacity);
+        highHead = 0;
       }
       high[(highHead + highCount++) % high.length] = entry;
     } else {
       if (bulkCount == bulk.length) {
-        return false;
+        if (bulk.length == bulkCapacity) {
+          return false;
+        }
+        bulk = grow(bulk, bulkHead, bulkCount, bulkCapacity);
+        bulkHead = 0;
       }
       bulk[(bulkHead + bulkCount++) % bulk.length] = entry;
     }
     return true;
+  }
+
+  /** A ring twice as large (at most {@code capacity}) holding the same entries from index 0. */
+  private static Object[] grow(Object[] ring, int head, int count, int capacity) {
+    Object[] next = new Object[(int) Math.min(capacity, 2L * ring.length)];
+    for (int i = 0; i < count; i++) {
+      next[i] = ring[(head + i) % ring.length];
+    }
+    return next;
   }
 
   /**

@@ -103,4 +103,27 @@ class PriorityQueuePairTest {
     q.drainTo(out, 10, 0);
     assertThat(out).containsExactly("second");
   }
+
+  @Test
+  void ringsGrowFromASmallStartUpToTheirCapacityKeepingOrderAcrossWrapAround() throws Exception {
+    int cap = 1000;
+    PriorityQueuePair<Integer> q = new PriorityQueuePair<>(cap, cap);
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    int next = 0;
+    int expected = 0;
+    // Wrap the initial ring before it has to grow, then grow it to the capacity.
+    for (int i = 0; i < PriorityQueuePair.INITIAL_RING - 1; i++) {
+      assertThat(q.offer(next++, false)).isTrue();
+    }
+    q.drainTo(out, 10, 0);
+    while (q.offer(next, false)) {
+      next++;
+    }
+    assertThat(next - 10).isEqualTo(cap);
+    q.drainTo(out, Integer.MAX_VALUE, 0);
+    assertThat(out).hasSize(next);
+    for (int v : out) {
+      assertThat(v).isEqualTo(expected++);
+    }
+  }
 }

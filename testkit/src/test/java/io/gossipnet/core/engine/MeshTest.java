@@ -96,7 +96,9 @@ class MeshTest {
       c.start();
       c.awaitMesh(Duration.ofSeconds(10));
       for (NetworkEngine node : c.nodes()) {
-        assertThat(node.getPeers(PeerOption.CONNECTED_OUT).size()).isLessThanOrEqualTo(3);
+        // At most the fanout; possibly 0 when every other node dialed this one first (the mesh
+        // does not dial a peer it is already connected to), which happens in ~40 % of runs.
+        assertThat(node.getPeers(PeerOption.CONNECTED_OUT).size()).isBetween(0, 3);
         assertThat(node.connectedPeers().size()).isGreaterThanOrEqualTo(3);
         assertThat(node.connectedPeers()).noneMatch(p -> p.address().equals(node.address().orElseThrow()));
       }
