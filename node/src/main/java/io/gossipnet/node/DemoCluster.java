@@ -113,9 +113,14 @@ interface DemoCluster extends AutoCloseable {
         while (true) {
           boolean ok = true;
           for (WsNetwork w : nodes) {
-            if (w.connectedPeers().size() < want) {
+            var peers = w.connectedPeers();
+            if (peers.size() < want) {
               ok = false;
               w.requestConnectOutgoing(false);
+            } else if (w.config().enableIdentityChallenge() && !peers.stream().allMatch(p -> p.identityVerified())) {
+              // Duplicate connections (two nodes dialing each other) are resolved once every
+              // connection proved its identity; start only then.
+              ok = false;
             }
           }
           if (ok) {

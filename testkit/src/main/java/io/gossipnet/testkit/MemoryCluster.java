@@ -32,8 +32,11 @@ public final class MemoryCluster implements AutoCloseable {
   private final List<NetworkEngine> nodes;
   private final List<MeterRegistry> registries;
   private final int fanout;
+  private final boolean identity;
 
-  private MemoryCluster(MemoryNetwork network, List<NetworkEngine> nodes, List<MeterRegistry> registries, int fanout) {
+  private MemoryCluster(
+      MemoryNetwork network, List<NetworkEngine> nodes, List<MeterRegistry> registries, int fanout, boolean identity) {
+    this.identity = identity;
     this.network = network;
     this.nodes = nodes;
     this.registries = registries;
@@ -69,7 +72,10 @@ public final class MemoryCluster implements AutoCloseable {
     while (true) {
       boolean ok = true;
       for (NetworkEngine n : nodes) {
-        if (n.connectedPeers().size() < want) {
+        var peers = n.connectedPeers();
+        // With the identity challenge on, wait until every connection proved its identity: only
+        // then have duplicate connections (two nodes dialing each other) been resolved.
+        if (peers.size() < want || (identity && !peers.stream().allMatch(p -> p.identityVerified()))) {
           ok = false;
           n.requestConnectOutgoing(false);
         }
@@ -206,7 +212,7 @@ public final class MemoryCluster implements AutoCloseable {
         var scheme = identity ? new Ed25519IdentityChallengeScheme(IdentityKeys.generate(), Set.of(self)) : null;
         nodes.add(new NetworkEngine(cfg, net.transport(nodeName(i)), reg, scheme, IdentityTracker.create()));
       }
-      return new MemoryCluster(net, nodes, regs, fanout);
+      return new MemoryCluster(net, nodes, regs, fanout, identity);
     }
   }
 }

@@ -124,10 +124,10 @@ class MemoryTransportTest {
       var before = c.node(0).connectedPeers();
       c.network().cut("mem://node-0");
       // Every connection node-0 had is closed (its neighbours' meshes may redial at once).
-      await().atMost(Duration.ofSeconds(5)).until(() -> before.stream().allMatch(p -> p.isClosed()));
+      await().atMost(Duration.ofSeconds(20)).until(() -> before.stream().allMatch(p -> p.isClosed()));
       // And the mesh connects it again.
       c.node(0).requestConnectOutgoing(true);
-      await().atMost(Duration.ofSeconds(5)).until(() -> !c.node(0).connectedPeers().isEmpty());
+      await().atMost(Duration.ofSeconds(20)).until(() -> !c.node(0).connectedPeers().isEmpty());
     }
   }
 }

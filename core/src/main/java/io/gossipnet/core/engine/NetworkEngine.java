@@ -42,6 +42,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -89,6 +90,9 @@ public class NetworkEngine implements GossipNode {
   private final PayloadLimit payloadLimit;
 
   private final Object peersLock = new Object();
+  private final Object identityLock = new Object();
+  /** The identity key (hex) found behind each address this node dialed, to avoid redialing it. */
+  private final ConcurrentHashMap<String, String> dialedIdentities = new ConcurrentHashMap<>();
   private volatile WsPeer[] peers = new WsPeer[0];
 
   private final LocalInterest interest = new LocalInterest();
@@ -323,11 +327,60 @@ public class NetworkEngine implements GossipNode {
       return;
     }
     peer.markIdentityVerified(pending.peerPublicKey());
-    if (!identityTracker.setIdentity(pending.peerPublicKey(), peer)) {
-      metrics.identityDuplicate.increment();
-      log.info("peer {} is a duplicate connection", peer);
-      peer.close(DisconnectReason.DUPLICATE_CONNECTION);
+    claimIdentity(pending.peerPublicKey(), peer);
+  }
+
+  /**
+   * Records that {@code candidate} is a connection to the node with this key. If another of our
+   * connections already is, one of the two is closed with {@code DuplicateConnection}: the one
+   * that was not dialed by the node with the smaller key. Both nodes apply the same rule, so two
+   * nodes that dial each other at the same moment keep exactly one connection, the same one on
+   * both sides, instead of each closing a different one and ending with none. Two connections in
+   * the same direction (or one held by another network of a hybrid node) keep the first.
+   *
+   * @return whether {@code candidate} survives
+   */
+  private boolean claimIdentity(byte[] key, WsPeer candidate) {
+    WsPeer loser;
+    synchronized (identityLock) {
+      if (identityTracker.setIdentity(key, candidate)) {
+        return true;
+      }
+      WsPeer holder = null;
+      for (WsPeer p : peers) {
+        if (p != candidate && !p.isClosed() && Arrays.equals(p.identityKey(), key)) {
+          holder = p;
+          break;
+        }
+      }
+      boolean preferOutgoing = Arrays.compareUnsigned(identity.publicKey(), key) < 0;
+      if (holder == null || holder.outgoing() == candidate.outgoing() || candidate.outgoing() != preferOutgoing) {
+        loser = candidate;
+      } else {
+        identityTracker.removeIdentity(holder);
+        identityTracker.setIdentity(key, candidate);
+        loser = holder;
+      }
     }
+    metrics.identityDuplicate.increment();
+    log.info("peer {} is a duplicate connection of the same node; closing {}", candidate, loser);
+    if (loser != candidate) {
+      loser.close(DisconnectReason.DUPLICATE_CONNECTION);
+      return true;
+    }
+    if (peersContains(candidate)) {
+      candidate.close(DisconnectReason.DUPLICATE_CONNECTION);
+    }
+    return false;
+  }
+
+  private boolean peersContains(WsPeer p) {
+    for (WsPeer x : peers) {
+      if (x == p) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- peers
@@ -346,14 +399,13 @@ public class NetworkEngine implements GossipNode {
     HandshakeIdentity id = handshake.identity();
     byte[] verificationToSend = null;
     if (id instanceof HandshakeIdentity.Verified v && identity != null) {
-      if (!identityTracker.setIdentity(v.peerPublicKey(), peer)) {
-        metrics.identityDuplicate.increment();
+      peer.markIdentityVerified(v.peerPublicKey());
+      if (!claimIdentity(v.peerPublicKey(), peer)) {
         metrics.disconnected(DisconnectReason.DUPLICATE_CONNECTION);
         log.info("event=ConnectFailed remote={} reason=DuplicateConnection", conn.remoteAddress());
         conn.close(DisconnectReason.DUPLICATE_CONNECTION, config.disconnectAckTimeout());
         return null;
       }
-      peer.markIdentityVerified(v.peerPublicKey());
       verificationToSend = identity.verificationMessage(v.responseChallenge());
     } else if (id instanceof HandshakeIdentity.Pending p) {
       peer.setPendingIdentity(p);
@@ -508,15 +560,25 @@ public class NetworkEngine implements GossipNode {
     if (need > 0 && !stopped.get()) {
       String self = transport.canonicalAddress(config.publicAddress());
       Set<String> connected = new LinkedHashSet<>();
+      Set<String> connectedIdentities = new LinkedHashSet<>();
       for (WsPeer p : peers) {
         connected.add(transport.canonicalAddress(p.address()));
+        if (p.identityKey() != null) {
+          connectedIdentities.add(HexFormat.of().formatHex(p.identityKey()));
+        }
       }
       for (String addr : phonebook.getAddresses(target + peers.length, Role.RELAY)) {
         if (need <= 0) {
           break;
         }
         String canonical = transport.canonicalAddress(addr);
-        if (canonical.equals(self) || connected.contains(canonical) || !dialing.add(canonical)) {
+        // An address may name a node that is already connected under another address (it dialed
+        // us, and its incoming address is its IP): the identity seen when we last dialed it says so.
+        String knownIdentity = dialedIdentities.get(canonical);
+        if (canonical.equals(self)
+            || connected.contains(canonical)
+            || (knownIdentity != null && connectedIdentities.contains(knownIdentity))
+            || !dialing.add(canonical)) {
           continue;
         }
         need--;
@@ -541,6 +603,9 @@ public class NetworkEngine implements GossipNode {
                   log.info("event=ConnectFailed remote={} reason={}", addr, cause.toString());
                 }
                 return;
+              }
+              if (est.handshake().identity() instanceof HandshakeIdentity.Verified v) {
+                dialedIdentities.put(canonical, HexFormat.of().formatHex(v.peerPublicKey()));
               }
               addPeer(est.connection(), est.handshake());
             });

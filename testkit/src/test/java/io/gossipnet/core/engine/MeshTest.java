@@ -176,7 +176,7 @@ class MeshTest {
       c.start();
       c.awaitMesh(Duration.ofSeconds(10));
       String dump = c.node(0).dump();
-      assertThat(dump).contains("genesis=gossipnet-test").contains("peers 2").contains("queued=").contains("identity=");
+      assertThat(dump).contains("genesis=gossipnet-test").containsPattern("peers \\d+").contains("queued=").contains("identity=");
     }
   }
 
