@@ -58,8 +58,8 @@ public final class Libp2pBenchmark {
         s.closeWrite();
       });
       var addr = server.listenAddresses().get(0).withPeerId(server.peerId());
-      int rounds = Integer.getInteger("bench.rounds", 4);
-      for (int round = 0; round < rounds; round++) { // the first rounds warm up the JIT; best round counts
+      int rounds = Integer.getInteger("bench.rounds", 8);
+      for (int round = 0; round < rounds; round++) { // the first rounds warm up the JIT (4 were too few for 256 MiB); best round counts
         long cpu0 = processCpuNanos();
         long jit0 = jitCpuNanos();
         double r = javaThroughput(client, addr, mib);
