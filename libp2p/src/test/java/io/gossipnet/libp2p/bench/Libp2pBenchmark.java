@@ -26,6 +26,9 @@ public final class Libp2pBenchmark {
   private static final String SINK = "/bench/sink/1.0.0";
   private static final String RTT = "/bench/rtt/1.0.0";
 
+  /** {@code -Dbench.javaOnly=true}: only the cipher and Java -> Java rounds, printed per round. */
+  private static final boolean JAVA_ONLY = Boolean.getBoolean("bench.javaOnly");
+
   private Libp2pBenchmark() {}
 
   /** Runs all measurements and prints a Markdown table. */
@@ -34,6 +37,7 @@ public final class Libp2pBenchmark {
     double cipher = cipherMiBPerSecond();
     double java = 0;
     double cpuMsPerMiB = Double.MAX_VALUE;
+    double cpuNoJitMsPerMiB = Double.MAX_VALUE;
     double setupMillis;
     double newPeerSetupMillis;
     // Set-up is measured with many short connections between the same two peers: lift the limits.
@@ -54,10 +58,25 @@ public final class Libp2pBenchmark {
         s.closeWrite();
       });
       var addr = server.listenAddresses().get(0).withPeerId(server.peerId());
-      for (int round = 0; round < 4; round++) { // the first rounds warm up the JIT; best round counts
+      int rounds = Integer.getInteger("bench.rounds", 8);
+      for (int round = 0; round < rounds; round++) { // the first rounds warm up the JIT (4 were too few for 256 MiB); best round counts
         long cpu0 = processCpuNanos();
-        java = Math.max(java, javaThroughput(client, addr, mib));
-        cpuMsPerMiB = Math.min(cpuMsPerMiB, (processCpuNanos() - cpu0) / 1e6 / mib);
+        long jit0 = jitCpuNanos();
+        double r = javaThroughput(client, addr, mib);
+        double cpu = (processCpuNanos() - cpu0) / 1e6 / mib;
+        double noJit = cpu - (jitCpuNanos() - jit0) / 1e6 / mib;
+        if (JAVA_ONLY) {
+          System.out.printf("round %d: %.0f MiB/s, %.2f ms CPU per MiB (%.2f without JIT compiler threads)%n", round,
+              r, cpu, noJit);
+        }
+        java = Math.max(java, r);
+        cpuMsPerMiB = Math.min(cpuMsPerMiB, cpu);
+        cpuNoJitMsPerMiB = Math.min(cpuNoJitMsPerMiB, noJit);
+      }
+      if (JAVA_ONLY) {
+        System.out.printf("cipher %.0f MiB/s; Java -> Java best %.0f MiB/s (%.0f %%), best %.2f ms CPU per MiB,"
+            + " %.2f without JIT%n", cipher, java, 100 * java / cipher, cpuMsPerMiB, cpuNoJitMsPerMiB);
+        return;
       }
       setupTime(client, addr, 100);
       setupMillis = setupTime(client, addr, 200);
@@ -76,6 +95,7 @@ public final class Libp2pBenchmark {
         100 * java / cipher);
     System.out.printf("| Java -> Java, process CPU time per MiB (sender and receiver together) | %.2f ms |%n",
         cpuMsPerMiB);
+    System.out.printf("| Java -> Java, the same without the JIT compiler threads | %.2f ms |%n", cpuNoJitMsPerMiB);
     System.out.printf("| js -> js, one stream, %d MiB | %.0f MiB/s (Java/js = %.1f) |%n", Math.min(mib, 256), js,
         java / js);
     System.out.printf("| js -> js, process CPU time per MiB (sender and receiver together) | %.2f ms (js/Java = %.1f) |%n",
@@ -89,6 +109,31 @@ public final class Libp2pBenchmark {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /**
+   * CPU time of the JIT compiler threads (from /proc; 0 where there is none): a short run spends a
+   * good part of its CPU compiling, which says nothing about the code measured.
+   */
+  private static long jitCpuNanos() {
+    long ticks = 0;
+    try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          if (!java.nio.file.Files.readString(t.resolve("comm")).contains("Compiler")) {
+            continue;
+          }
+          String stat = java.nio.file.Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
   }
 
   static double cipherMiBPerSecond() throws Exception {

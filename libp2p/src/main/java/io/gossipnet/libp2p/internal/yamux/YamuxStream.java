@@ -262,11 +262,16 @@ public final class YamuxStream implements Stream {
         }
         return -1;
       }
-      ByteBuf head = chunks.peek();
-      n = Math.min(len, head.readableBytes());
-      head.readBytes(b, off, n);
-      if (!head.isReadable()) {
-        chunks.poll().release();
+      // Drain as many buffered chunks as fit: one lock and one wake-up per batch, not per frame.
+      n = 0;
+      ByteBuf head;
+      while (n < len && (head = chunks.peek()) != null) {
+        int k = Math.min(len - n, head.readableBytes());
+        head.readBytes(b, off + n, k);
+        n += k;
+        if (!head.isReadable()) {
+          chunks.poll().release();
+        }
       }
       bufferedBytes -= n;
       consumed += n;
