@@ -3,14 +3,11 @@ package io.gossipnet.libp2p.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gossipnet.libp2p.Host;
-import io.gossipnet.libp2p.crypto.PeerId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +26,7 @@ class JsInteropGossipSubTest {
   }
 
   private JavaNode javaNode(SignaturePolicy policy) throws Exception {
-    JavaNode n = new JavaNode(policy);
+    JavaNode n = new JavaNode(GossipSubConfig.builder().signaturePolicy(policy).build());
     closeables.add(n);
     return n;
   }
@@ -169,36 +166,6 @@ class JsInteropGossipSubTest {
       String jsPrefix = "js" + i + "-";
       assertThat(js.get(i).received(TOPIC))
           .containsExactlyInAnyOrderElementsOf(all.stream().filter(s -> !s.startsWith(jsPrefix)).toList());
-    }
-  }
-
-  /** A host with a router and the messages it delivered. */
-  static final class JavaNode implements AutoCloseable {
-    final Host host;
-    final GossipSub gs;
-    final List<PubsubMessage> received = new CopyOnWriteArrayList<>();
-
-    JavaNode(SignaturePolicy policy) throws Exception {
-      host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
-      gs = GossipSub.start(host, GossipSubConfig.builder().signaturePolicy(policy).build());
-    }
-
-    void onMessage(PubsubMessage m) {
-      received.add(m);
-    }
-
-    io.gossipnet.libp2p.multiformats.Multiaddr address() {
-      return host.listenAddresses().get(0).withPeerId(host.peerId());
-    }
-
-    PeerId peerId() {
-      return host.peerId();
-    }
-
-    @Override
-    public void close() {
-      gs.close();
-      host.close();
     }
   }
 }
