@@ -30,8 +30,6 @@ final class GossipPeer {
   volatile String protocol;
   int ihaveThisHeartbeat;
   int askedThisHeartbeat;
-  double behaviourPenalty;
-  double invalidMessages;
 
   private final int capacity;
   private final ArrayDeque<byte[]> own = new ArrayDeque<>();

@@ -69,7 +69,11 @@ public final class GossipSub implements AutoCloseable {
   /** IDONTWANT entries kept per peer. */
   private static final int MAX_DONTWANT_PER_PEER = 10 * GossipSubConfig.DEFAULT_MAX_IDONTWANT_IDS;
   private static final int DONTWANT_HEARTBEATS = 3;
-  private static final double PENALTY_DECAY = 0.9;
+  /** How long a departed peer's score is remembered. */
+  private static final long RETAIN_SCORE_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /** Heartbeats between opportunistic grafting checks (spec: 60). */
+  private static final int OPPORTUNISTIC_GRAFT_TICKS = 60;
+  private static final int OPPORTUNISTIC_GRAFT_PEERS = 2;
 
   private final Host host;
   private final GossipSubConfig config;
@@ -88,11 +92,12 @@ public final class GossipSub implements AutoCloseable {
   private final Map<MessageKey, Long> seen = new LinkedHashMap<>();
   private final MessageCache mcache;
   private final Set<PeerId> connecting = new HashSet<>();
+  private final PeerScore scores;
   private long heartbeats;
+  private long lastDecayNanos = System.nanoTime();
 
   private final Map<String, TopicValidator> validators = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-  private volatile ToDoubleFunction<PeerId> appScore = p -> 0;
   private final ThreadPoolExecutor validation;
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
@@ -103,6 +108,7 @@ public final class GossipSub implements AutoCloseable {
     this.self = host.peerId();
     this.selfKey = host.identity().publicKey().toProtobuf();
     this.mcache = new MessageCache(config.mcacheGossip(), config.mcacheLength());
+    this.scores = new PeerScore(config.scoreParams());
     this.validation = new ThreadPoolExecutor(config.validationWorkers(), config.validationWorkers(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.validationQueueSize()),
         Thread.ofPlatform().name("gossipsub-validate-", 0).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
@@ -146,7 +152,9 @@ public final class GossipSub implements AutoCloseable {
 
   /** Sets the application-specific part of peer scores (P5); 0 by default. */
   public void setApplicationScore(ToDoubleFunction<PeerId> score) {
-    this.appScore = score;
+    synchronized (lock) {
+      scores.setAppScore(score);
+    }
   }
 
   /** Sets the validator of {@code topic}, replacing any earlier one. */
@@ -180,6 +188,7 @@ public final class GossipSub implements AutoCloseable {
         m.add(p.id);
       }
       for (PeerId id : m) {
+        scores.graft(id, topic);
         GossipPeer p = peers.get(id);
         if (p != null) {
           rpcFor(out, p).control().graft().add(topic);
@@ -203,6 +212,7 @@ public final class GossipSub implements AutoCloseable {
         }
       }
       for (PeerId id : m) {
+        scores.prune(id, topic);
         GossipPeer p = peers.get(id);
         if (p != null) {
           addBackoff(topic, id, UNSUBSCRIBE_BACKOFF_NANOS);
@@ -237,7 +247,7 @@ public final class GossipSub implements AutoCloseable {
         if (!p.hasStream() || !p.topics.contains(topic)) {
           continue;
         }
-        if (p.isFloodsub() || (config.floodPublish() && score(p) >= config.publishThreshold())) {
+        if (p.isFloodsub() || (config.floodPublish() && score(p) >= config.thresholds().publish())) {
           targets.add(p);
         }
       }
@@ -375,6 +385,7 @@ public final class GossipSub implements AutoCloseable {
           }
           p = new GossipPeer(pid, c, config.outboundQueueSize());
           peers.put(pid, p);
+          scores.addPeer(pid, ipOf(c));
         }
         if (p.hasStream()) {
           s.reset();
@@ -434,6 +445,7 @@ public final class GossipSub implements AutoCloseable {
       peers.remove(p.id);
       mesh.values().forEach(m -> m.remove(p.id));
       fanout.values().forEach(m -> m.remove(p.id));
+      scores.removePeer(p.id);
     }
     p.close();
   }
@@ -450,6 +462,7 @@ public final class GossipSub implements AutoCloseable {
       if (peer == null) {
         peer = new GossipPeer(pid, stream.connection(), config.outboundQueueSize());
         peers.put(pid, peer);
+        scores.addPeer(pid, ipOf(stream.connection()));
       }
     }
     if (!peer.hasStream()) {
@@ -496,7 +509,7 @@ public final class GossipSub implements AutoCloseable {
   private void handleRpc(GossipPeer p, Rpc rpc) {
     Map<GossipPeer, Rpc> out = new HashMap<>();
     synchronized (lock) {
-      if (score(p) < config.graylistThreshold()) {
+      if (score(p) < config.thresholds().graylist()) {
         count("rpc.graylisted");
         return;
       }
@@ -508,8 +521,8 @@ public final class GossipSub implements AutoCloseable {
         } else {
           p.topics.remove(s.topic());
           Set<PeerId> m = mesh.get(s.topic());
-          if (m != null) {
-            m.remove(p.id);
+          if (m != null && m.remove(p.id)) {
+            scores.prune(p.id, s.topic());
           }
           Set<PeerId> f = fanout.get(s.topic());
           if (f != null) {
@@ -535,6 +548,7 @@ public final class GossipSub implements AutoCloseable {
       return;
     }
     m.add(p.id);
+    scores.graft(p.id, topic);
     out.control().graft().add(topic);
   }
 
@@ -563,17 +577,18 @@ public final class GossipSub implements AutoCloseable {
         continue;
       }
       m.add(p.id);
+      scores.graft(p.id, topic);
     }
     for (Rpc.Prune pr : c.prune()) {
       count("prune.received");
       Set<PeerId> m = mesh.get(pr.topic());
-      if (m != null) {
-        m.remove(p.id);
+      if (m != null && m.remove(p.id)) {
+        scores.prune(p.id, pr.topic());
       }
       long b = pr.backoffSeconds() > 0 ? TimeUnit.SECONDS.toNanos(pr.backoffSeconds()) : config.pruneBackoff().toNanos();
       addBackoff(pr.topic(), p.id, b);
     }
-    if (!c.ihave().isEmpty() && score(p) >= config.gossipThreshold()) {
+    if (!c.ihave().isEmpty() && score(p) >= config.thresholds().gossip()) {
       if (++p.ihaveThisHeartbeat > config.maxIHaveMessages()) {
         count("ihave.overLimit");
       } else {
@@ -634,7 +649,7 @@ public final class GossipSub implements AutoCloseable {
       count("msg.invalid");
       count("msg.invalid." + invalid);
       synchronized (lock) {
-        p.invalidMessages += 1;
+        scores.reject(p.id, topic);
       }
       LOG.debug("{} sent an invalid message: {}", p.id, invalid);
       return;
@@ -644,6 +659,7 @@ public final class GossipSub implements AutoCloseable {
     synchronized (lock) {
       if (seen.containsKey(id)) {
         count("msg.duplicate");
+        scores.duplicate(p.id, id, topic, mesh.getOrDefault(topic, Set.of()).contains(p.id));
         return;
       }
       seen.put(id, System.nanoTime());
@@ -689,7 +705,7 @@ public final class GossipSub implements AutoCloseable {
     if (r == ValidationResult.REJECT) {
       count("msg.rejected");
       synchronized (lock) {
-        from.invalidMessages += 1;
+        scores.reject(from.id, msg.topic());
       }
       return;
     }
@@ -701,6 +717,7 @@ public final class GossipSub implements AutoCloseable {
     synchronized (lock) {
       mcache.put(id, m);
       handler = subscriptions.get(msg.topic());
+      scores.deliver(from.id, id, msg.topic(), mesh.getOrDefault(msg.topic(), Set.of()).contains(from.id));
     }
     forward(from, m, id);
     if (handler != null) {
@@ -749,9 +766,7 @@ public final class GossipSub implements AutoCloseable {
         count("msg.forwarded");
       } else {
         count("queue.dropped");
-        synchronized (lock) {
-          p.behaviourPenalty += 0.1; // a peer that cannot keep up loses standing, slowly
-        }
+        penalise(p, 0.1); // a peer that cannot keep up loses standing, slowly
       }
     }
   }
@@ -835,18 +850,24 @@ public final class GossipSub implements AutoCloseable {
         p.ihaveThisHeartbeat = 0;
         p.askedThisHeartbeat = 0;
         p.dontWant.values().removeIf(h -> h <= heartbeats);
-        p.behaviourPenalty = decay(p.behaviourPenalty);
-        p.invalidMessages = decay(p.invalidMessages);
+      }
+      if (now - lastDecayNanos >= config.scoreParams().decayInterval().toNanos()) {
+        lastDecayNanos = now;
+        scores.decay(RETAIN_SCORE_NANOS);
+        scores.expireDeliveries(config.seenTtl().toNanos());
       }
       for (Map.Entry<String, Set<PeerId>> e : mesh.entrySet()) {
         String topic = e.getKey();
         Set<PeerId> m = e.getValue();
         for (Iterator<PeerId> it = m.iterator(); it.hasNext(); ) {
-          GossipPeer p = peers.get(it.next());
+          PeerId pid = it.next();
+          GossipPeer p = peers.get(pid);
           if (p == null || !p.topics.contains(topic)) {
             it.remove();
+            scores.prune(pid, topic);
           } else if (score(p) < 0) {
             it.remove();
+            scores.prune(pid, topic);
             addBackoff(topic, p.id, config.pruneBackoff().toNanos());
             rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos()));
           }
@@ -854,6 +875,7 @@ public final class GossipSub implements AutoCloseable {
         if (m.size() < config.dlo()) {
           for (GossipPeer p : candidates(topic, m, config.d() - m.size())) {
             m.add(p.id);
+            scores.graft(p.id, topic);
             rpcFor(out, p).control().graft().add(topic);
           }
         } else if (m.size() > config.dhi()) {
@@ -882,11 +904,15 @@ public final class GossipSub implements AutoCloseable {
           for (GossipPeer p : members) {
             if (!keep.contains(p)) {
               m.remove(p.id);
+              scores.prune(p.id, topic);
               addBackoff(topic, p.id, config.pruneBackoff().toNanos());
               rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos()));
             }
           }
         }
+      }
+      if (heartbeats % OPPORTUNISTIC_GRAFT_TICKS == 0) {
+        opportunisticGraft(out);
       }
       long ttl = config.fanoutTtl().toNanos();
       for (Iterator<Map.Entry<String, Set<PeerId>>> it = fanout.entrySet().iterator(); it.hasNext(); ) {
@@ -919,6 +945,37 @@ public final class GossipSub implements AutoCloseable {
     sendAll(out);
   }
 
+  /**
+   * Spec v1.1: when the median score of a mesh falls below the opportunistic graft threshold,
+   * graft a few peers that score above the median.
+   */
+  private void opportunisticGraft(Map<GossipPeer, Rpc> out) {
+    for (Map.Entry<String, Set<PeerId>> e : mesh.entrySet()) {
+      Set<PeerId> m = e.getValue();
+      if (m.size() <= 1) {
+        continue;
+      }
+      double[] s = m.stream().mapToDouble(id -> scores.score(id)).sorted().toArray();
+      double median = s[s.length / 2];
+      if (median >= config.thresholds().opportunisticGraft()) {
+        continue;
+      }
+      int added = 0;
+      for (GossipPeer p : candidates(e.getKey(), m, Integer.MAX_VALUE)) {
+        if (added >= OPPORTUNISTIC_GRAFT_PEERS) {
+          break;
+        }
+        if (score(p) > median) {
+          m.add(p.id);
+          scores.graft(p.id, e.getKey());
+          rpcFor(out, p).control().graft().add(e.getKey());
+          count("graft.opportunistic");
+          added++;
+        }
+      }
+    }
+  }
+
   private void emitGossip(Map<String, Set<PeerId>> topics, Map<GossipPeer, Rpc> out) {
     for (Map.Entry<String, Set<PeerId>> e : topics.entrySet()) {
       List<MessageKey> ids = mcache.gossipIds(e.getKey());
@@ -928,7 +985,7 @@ public final class GossipSub implements AutoCloseable {
       List<GossipPeer> eligible = new ArrayList<>();
       for (GossipPeer p : peers.values()) {
         if (p.hasStream() && !p.isFloodsub() && p.topics.contains(e.getKey()) && !e.getValue().contains(p.id)
-            && score(p) >= config.gossipThreshold()) {
+            && score(p) >= config.thresholds().gossip()) {
           eligible.add(p);
         }
       }
@@ -978,25 +1035,22 @@ public final class GossipSub implements AutoCloseable {
     return new Rpc.Prune(topic, p.supportsBackoff() ? TimeUnit.NANOSECONDS.toSeconds(backoffNanos) : 0);
   }
 
-  /**
-   * The peer's score: the application score (P5) minus the squared behaviour penalty (P7, GRAFT
-   * during backoff, oversized or malformed RPCs, dropped forwards) and the squared count of invalid
-   * messages (P4-like, topic-independent); both decay by 0.9 per heartbeat.
-   */
   private double score(GossipPeer p) {
-    return appScore.applyAsDouble(p.id) - 10 * p.behaviourPenalty * p.behaviourPenalty
-        - 10 * p.invalidMessages * p.invalidMessages;
+    return scores.score(p.id);
   }
 
   private void penalise(GossipPeer p, double amount) {
     synchronized (lock) {
-      p.behaviourPenalty += amount;
+      scores.penalise(p.id, amount);
     }
   }
 
-  private static double decay(double v) {
-    double d = v * PENALTY_DECAY;
-    return d < 0.01 ? 0 : d;
+  private static String ipOf(Connection c) {
+    try {
+      return c.remoteAddress().components().get(0).valueText();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static Rpc rpcFor(Map<GossipPeer, Rpc> out, GossipPeer p) {

@@ -31,16 +31,15 @@ import java.time.Duration;
  * @param validationWorkers threads running validators
  * @param validationQueueSize messages waiting for validation before further ones are dropped
  * @param outboundQueueSize RPCs queued per peer before further forwards are dropped
- * @param graylistThreshold score below which a peer's RPCs are ignored
- * @param gossipThreshold score below which a peer gets no gossip and its gossip is ignored
- * @param publishThreshold score below which a peer gets no flood-published messages
+ * @param scoreParams peer score parameters
+ * @param thresholds score thresholds
  */
 public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int dlazy, double gossipFactor,
     Duration heartbeatInterval, Duration fanoutTtl, int mcacheLength, int mcacheGossip, Duration seenTtl,
     Duration pruneBackoff, boolean floodPublish, SignaturePolicy signaturePolicy, MessageIdFunction messageIdFunction,
     int maxRpcSize, Rpc.Limits limits, int maxIHaveMessages, int maxIHaveLength, int idontwantMinSize,
-    int validationWorkers, int validationQueueSize, int outboundQueueSize, double graylistThreshold,
-    double gossipThreshold, double publishThreshold) {
+    int validationWorkers, int validationQueueSize, int outboundQueueSize, PeerScoreParams scoreParams,
+    PeerScoreThresholds thresholds) {
 
   public static final int DEFAULT_D = 6;
   public static final int DEFAULT_DLO = 4;
@@ -65,9 +64,6 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
   public static final int DEFAULT_VALIDATION_WORKERS = 4;
   public static final int DEFAULT_VALIDATION_QUEUE_SIZE = 256;
   public static final int DEFAULT_OUTBOUND_QUEUE_SIZE = 1024;
-  public static final double DEFAULT_GRAYLIST_THRESHOLD = -80;
-  public static final double DEFAULT_GOSSIP_THRESHOLD = -10;
-  public static final double DEFAULT_PUBLISH_THRESHOLD = -50;
 
   public GossipSubConfig {
     if (d < 0 || dlo > d || dhi < d || dscore > dhi || (d > 0 && dout > d / 2)) {
@@ -82,6 +78,9 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     }
     if (maxRpcSize < 1024 || validationWorkers < 1 || validationQueueSize < 1 || outboundQueueSize < 1) {
       throw new IllegalArgumentException("sizes must be positive (maxRpcSize >= 1024)");
+    }
+    if (scoreParams == null || thresholds == null) {
+      throw new IllegalArgumentException("score parameters and thresholds are required");
     }
     if (messageIdFunction == null) {
       messageIdFunction = signaturePolicy == SignaturePolicy.STRICT_SIGN
@@ -126,9 +125,8 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     private int validationWorkers = DEFAULT_VALIDATION_WORKERS;
     private int validationQueueSize = DEFAULT_VALIDATION_QUEUE_SIZE;
     private int outboundQueueSize = DEFAULT_OUTBOUND_QUEUE_SIZE;
-    private double graylistThreshold = DEFAULT_GRAYLIST_THRESHOLD;
-    private double gossipThreshold = DEFAULT_GOSSIP_THRESHOLD;
-    private double publishThreshold = DEFAULT_PUBLISH_THRESHOLD;
+    private PeerScoreParams scoreParams = PeerScoreParams.defaults();
+    private PeerScoreThresholds thresholds = PeerScoreThresholds.defaults();
 
     private Builder() {}
 
@@ -161,6 +159,17 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
       this.mcacheLength = 10;
       this.gossipFactor = 0.1;
       return this;
+    }
+
+    /**
+     * go-algorand's whole preset for {@code topic}: {@link #algorandDegree(int)}, StrictNoSign,
+     * BLAKE2b-256 message IDs, 20 validation workers with a queue of 256, and its scoring.
+     */
+    public Builder algorand(String topic, int outgoing) {
+      algorandDegree(outgoing);
+      this.signaturePolicy = SignaturePolicy.STRICT_NO_SIGN;
+      this.messageIdFunction = MessageIdFunction.BLAKE2B_256_DATA;
+      return validation(20, 256).scoring(PeerScoreParams.algorand(topic), PeerScoreThresholds.algorand());
     }
 
     public Builder gossipFactor(double f) {
@@ -243,11 +252,10 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
       return this;
     }
 
-    /** Score thresholds (all negative). */
-    public Builder thresholds(double gossip, double publish, double graylist) {
-      this.gossipThreshold = gossip;
-      this.publishThreshold = publish;
-      this.graylistThreshold = graylist;
+    /** Peer scoring parameters and thresholds. */
+    public Builder scoring(PeerScoreParams params, PeerScoreThresholds thresholds) {
+      this.scoreParams = params;
+      this.thresholds = thresholds;
       return this;
     }
 
@@ -255,7 +263,7 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
       return new GossipSubConfig(d, dlo, dhi, dscore, dout, dlazy, gossipFactor, heartbeatInterval, fanoutTtl,
           mcacheLength, mcacheGossip, seenTtl, pruneBackoff, floodPublish, signaturePolicy, messageIdFunction,
           maxRpcSize, limits, maxIHaveMessages, maxIHaveLength, idontwantMinSize, validationWorkers,
-          validationQueueSize, outboundQueueSize, graylistThreshold, gossipThreshold, publishThreshold);
+          validationQueueSize, outboundQueueSize, scoreParams, thresholds);
     }
   }
 }

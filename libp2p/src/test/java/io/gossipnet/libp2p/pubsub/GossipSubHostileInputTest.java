@@ -177,4 +177,20 @@ class GossipSubHostileInputTest {
     await().atMost(WAIT).until(() -> victim.gs.metric("msg.notSubscribed") == 1);
     honestMessageStillArrives();
   }
+
+  @Test
+  void aPeerThatKeepsSendingInvalidMessagesIsGraylisted() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      Rpc.WireMessage m = RawPubsubPeer.signed(attackerKey, TOPIC, "bad" + i, i);
+      attacker.send(RawPubsubPeer.messages(new Rpc.WireMessage(m.from(), m.data(), m.seqno(), TOPIC,
+          new byte[64], m.key())));
+    }
+    await().atMost(WAIT).until(() -> victim.gs.metric("msg.invalid.signature") == 3);
+    assertThat(victim.gs.score(attacker.host.peerId())).isLessThan(PeerScoreThresholds.defaults().graylist());
+    // now even a valid message from it is not looked at
+    attacker.send(RawPubsubPeer.messages(RawPubsubPeer.signed(attackerKey, TOPIC, "valid-but-graylisted", 99)));
+    await().atMost(WAIT).until(() -> victim.gs.metric("rpc.graylisted") == 1);
+    assertThat(victim.texts()).doesNotContain("valid-but-graylisted");
+    honestMessageStillArrives();
+  }
 }
