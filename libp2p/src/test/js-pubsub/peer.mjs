@@ -9,6 +9,11 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createInterface } from 'node:readline'
@@ -32,6 +37,16 @@ const config = {
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: { identify: identify(), ping: ping(), pubsub: gossipsub(gsOptions) }
+}
+if (opts.dht) {
+  // a DHT server (js defaults to client mode) that keeps 127.0.0.1 addresses in its answers
+  config.services.dht = kadDHT({
+    protocol: opts.dhtProtocol ?? '/ipfs/kad/1.0.0',
+    clientMode: false,
+    peerInfoMapper: passthroughMapper,
+    initialQuerySelfInterval: 500,
+    allowQueryWithZeroPeers: true
+  })
 }
 if (opts.seed) config.privateKey = await generateKeyPairFromSeed('Ed25519', Buffer.from(opts.seed, 'hex'))
 const node = await createLibp2p(config)
@@ -84,9 +99,37 @@ const commands = {
   async subscribers ({ topic }) {
     return { peers: ps.getSubscribers(topic).map(p => p.toString()) }
   },
+  async provide ({ text }) {
+    await node.contentRouting.provide(await textCid(text))
+    return {}
+  },
+  async findProviders ({ text, timeoutMs }) {
+    const found = []
+    const signal = AbortSignal.timeout(timeoutMs ?? 10000)
+    try {
+      for await (const p of node.contentRouting.findProviders(await textCid(text), { signal })) {
+        found.push({ id: p.id.toString(), addrs: p.multiaddrs.map(a => a.toString()) })
+        break
+      }
+    } catch (e) {
+      if (found.length === 0) throw e
+    }
+    return { providers: found }
+  },
+  async findPeer ({ peerId }) {
+    const p = await node.peerRouting.findPeer(peerIdFromString(peerId), { signal: AbortSignal.timeout(10000) })
+    return { peer: p.id.toString(), addrs: p.multiaddrs.map(a => a.toString()) }
+  },
+  async routingTable () {
+    return { size: node.services.dht.routingTable.size }
+  },
   async score ({ peerId }) {
     return { score: ps.score.score(peerId) }
   }
+}
+
+async function textCid (text) {
+  return CID.createV1(raw.code, await sha256.digest(Buffer.from(text, 'utf8')))
 }
 
 const rl = createInterface({ input: process.stdin })

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Assumptions;
  * lines. Without Node or its npm packages the test fails when {@code REQUIRE_NODE=1} (set by
  * {@code bin/setup.d/21-node-pubsub.sh}) and is skipped otherwise.
  */
-final class JsPubsubPeer implements AutoCloseable {
+public final class JsPubsubPeer implements AutoCloseable {
   private static final Gson GSON = new Gson();
   private final Process process;
   private final Writer stdin;
@@ -48,13 +48,13 @@ final class JsPubsubPeer implements AutoCloseable {
     Thread.ofVirtual().start(this::readStderr);
   }
 
-  static Path peerDir() {
+  public static Path peerDir() {
     String env = System.getenv("GOSSIPNET_JS_PUBSUB_PEER_DIR");
     return env != null ? Path.of(env) : Path.of("src/test/js-pubsub").toAbsolutePath();
   }
 
   /** Starts a js peer; options: seed, sign (default true), D, Dlo, Dhi, Dlazy, floodPublish. */
-  static JsPubsubPeer start(Map<String, Object> options) throws IOException {
+  public static JsPubsubPeer start(Map<String, Object> options) throws IOException {
     Path dir = peerDir();
     boolean required = "1".equals(System.getenv("REQUIRE_NODE"));
     if (!Files.isDirectory(dir.resolve("node_modules/@libp2p/gossipsub"))) {
@@ -131,16 +131,16 @@ final class JsPubsubPeer implements AutoCloseable {
     }
   }
 
-  PeerId peerId() {
+  public PeerId peerId() {
     return PeerId.fromString(ready.join().get("peerId").getAsString());
   }
 
-  Multiaddr address() {
+  public Multiaddr address() {
     return Multiaddr.fromString(ready.join().getAsJsonArray("addrs").get(0).getAsString());
   }
 
   /** Runs a command; fails the test if js reports an error. */
-  JsonObject call(String cmd, Map<String, Object> args) throws Exception {
+  public JsonObject call(String cmd, Map<String, Object> args) throws Exception {
     int id = ids.incrementAndGet();
     JsonObject msg = GSON.toJsonTree(args).getAsJsonObject();
     msg.addProperty("id", id);
@@ -156,35 +156,35 @@ final class JsPubsubPeer implements AutoCloseable {
     return r;
   }
 
-  void dial(Multiaddr addr) throws Exception {
+  public void dial(Multiaddr addr) throws Exception {
     call("dial", Map.of("addr", addr.toString()));
   }
 
-  void subscribe(String topic) throws Exception {
+  public void subscribe(String topic) throws Exception {
     call("subscribe", Map.of("topic", topic));
   }
 
-  void publish(String topic, String data) throws Exception {
+  public void publish(String topic, String data) throws Exception {
     call("publish", Map.of("topic", topic, "data", data));
   }
 
-  List<String> mesh(String topic) throws Exception {
+  public List<String> mesh(String topic) throws Exception {
     return call("mesh", Map.of("topic", topic)).getAsJsonArray("peers").asList().stream()
         .map(e -> e.getAsString()).toList();
   }
 
   /** Events named {@code name} matching {@code filter}. */
-  List<JsonObject> events(String name, Predicate<JsonObject> filter) {
+  public List<JsonObject> events(String name, Predicate<JsonObject> filter) {
     return events.stream().filter(e -> name.equals(e.get("event").getAsString())).filter(filter).toList();
   }
 
   /** Data of every message event on {@code topic}, in arrival order. */
-  List<String> received(String topic) {
+  public List<String> received(String topic) {
     return events("message", e -> topic.equals(e.get("topic").getAsString())).stream()
         .map(e -> e.get("data").getAsString()).toList();
   }
 
-  String stderr() {
+  public String stderr() {
     synchronized (stderr) {
       return stderr.toString();
     }
