@@ -69,6 +69,8 @@ public final class GossipSub implements AutoCloseable {
   /** IDONTWANT entries kept per peer. */
   private static final int MAX_DONTWANT_PER_PEER = 10 * GossipSubConfig.DEFAULT_MAX_IDONTWANT_IDS;
   private static final int DONTWANT_HEARTBEATS = 3;
+  /** Topics remembered per peer; further subscriptions are ignored (bounds memory per peer). */
+  static final int MAX_TOPICS_PER_PEER = 1024;
   /** How long a departed peer's score is remembered. */
   private static final long RETAIN_SCORE_NANOS = TimeUnit.MINUTES.toNanos(1);
   /** Heartbeats between opportunistic grafting checks (spec: 60). */
@@ -515,6 +517,10 @@ public final class GossipSub implements AutoCloseable {
       }
       for (Rpc.Subscription s : rpc.subscriptions()) {
         if (s.subscribe()) {
+          if (p.topics.size() >= MAX_TOPICS_PER_PEER && !p.topics.contains(s.topic())) {
+            count("subscription.overLimit");
+            continue;
+          }
           if (p.topics.add(s.topic()) && p.hasStream()) {
             maybeGraftOnSubscribe(p, s.topic(), rpcFor(out, p));
           }
@@ -644,8 +650,19 @@ public final class GossipSub implements AutoCloseable {
       count("msg.notSubscribed");
       return;
     }
+    MessageKey id;
+    try {
+      id = new MessageKey(config.messageIdFunction().messageId(m.from(), m.key(), m.seqno(), m.data()));
+    } catch (RuntimeException e) {
+      id = null; // the ID function choked on a malformed message; it is rejected below
+    }
+    // duplicates are dropped before the (costly) signature check; only valid messages are marked seen
+    if (id != null && isDuplicate(p, id, topic)) {
+      return;
+    }
     String invalid = checkPolicy(m);
-    if (invalid != null) {
+    if (invalid != null || id == null) {
+      invalid = invalid == null ? "messageId" : invalid;
       count("msg.invalid");
       count("msg.invalid." + invalid);
       synchronized (lock) {
@@ -654,12 +671,9 @@ public final class GossipSub implements AutoCloseable {
       LOG.debug("{} sent an invalid message: {}", p.id, invalid);
       return;
     }
-    MessageKey id = new MessageKey(config.messageIdFunction().messageId(m.from(), m.key(), m.seqno(), m.data()));
     List<GossipPeer> dontWantTo = new ArrayList<>();
     synchronized (lock) {
-      if (seen.containsKey(id)) {
-        count("msg.duplicate");
-        scores.duplicate(p.id, id, topic, mesh.getOrDefault(topic, Set.of()).contains(p.id));
+      if (isDuplicate(p, id, topic)) {
         return;
       }
       seen.put(id, System.nanoTime());
@@ -683,13 +697,25 @@ public final class GossipSub implements AutoCloseable {
     PeerId author = m.from() == null ? null : PeerId.fromBytes(m.from());
     PubsubMessage msg = new PubsubMessage(topic, m.data() == null ? new byte[0] : m.data(), author, m.seqno(),
         id.bytes(), p.id);
+    MessageKey key = id;
     try {
-      validation.execute(() -> validateAndForward(p, m, msg, id));
+      validation.execute(() -> validateAndForward(p, m, msg, key));
     } catch (RejectedExecutionException e) {
       count("validation.dropped");
       synchronized (lock) {
-        seen.remove(id); // let a later copy through
+        seen.remove(key); // let a later copy through
       }
+    }
+  }
+
+  private boolean isDuplicate(GossipPeer p, MessageKey id, String topic) {
+    synchronized (lock) {
+      if (!seen.containsKey(id)) {
+        return false;
+      }
+      count("msg.duplicate");
+      scores.duplicate(p.id, id, topic, mesh.getOrDefault(topic, Set.of()).contains(p.id));
+      return true;
     }
   }
 

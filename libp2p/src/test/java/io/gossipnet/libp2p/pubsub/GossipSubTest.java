@@ -242,4 +242,21 @@ class GossipSubTest {
         .anyMatch(pr -> pr.backoffSeconds() == 10)) && p.received.stream()
         .anyMatch(r -> r.subscriptions().contains(new Rpc.Subscription(false, TOPIC))));
   }
+
+  @Test
+  void aMeshsub10PeerIsPrunedWithoutTheBackoffFieldItDoesNotKnow() throws Exception {
+    JavaNode v = node(GossipSubConfig.defaults());
+    v.gs.subscribe(TOPIC, v::onMessage);
+    RawPubsubPeer p = raw(GossipSub.MESHSUB_V10, true);
+    p.connect(v.address(), GossipSub.MESHSUB_V10);
+    Rpc subAndGraft = RawPubsubPeer.subscribe(TOPIC);
+    subAndGraft.control().graft().add(TOPIC);
+    p.send(subAndGraft);
+    await().atMost(WAIT).until(() -> v.gs.meshPeers(TOPIC).contains(p.host.peerId()));
+    assertThat(v.gs.protocolOf(p.host.peerId())).isEqualTo(GossipSub.MESHSUB_V10);
+    v.gs.unsubscribe(TOPIC);
+    await().atMost(WAIT).until(() -> p.received.stream().anyMatch(r -> !r.control().prune().isEmpty()));
+    assertThat(p.received.stream().flatMap(r -> r.control().prune().stream()))
+        .allSatisfy(pr -> assertThat(pr.backoffSeconds()).isZero());
+  }
 }
