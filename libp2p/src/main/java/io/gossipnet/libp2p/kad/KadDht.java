@@ -92,7 +92,9 @@ public final class KadDht implements AutoCloseable {
     host.addConnectionListener(new ConnectionListener() {
       @Override
       public void connected(Connection connection) {
-        dht.workers.execute(() -> dht.admit(connection));
+        if (!dht.closed) { // the host keeps its listeners after we close
+          Thread.ofVirtual().start(() -> dht.admit(connection));
+        }
       }
     });
     host.connections().forEach(c -> dht.workers.execute(() -> dht.admit(c)));
