@@ -52,8 +52,16 @@ if (opts.seed) config.privateKey = await generateKeyPairFromSeed('Ed25519', Buff
 const node = await createLibp2p(config)
 const ps = node.services.pubsub
 
+// benchmark messages ("bench:<publish time in µs since the epoch>:...") are only counted, not printed
+const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
+const benchLatencies = []
 ps.addEventListener('gossipsub:message', (evt) => {
   const { propagationSource, msgId, msg } = evt.detail
+  if (msg.data.length > 6 && Buffer.from(msg.data.subarray(0, 6)).toString() === 'bench:') {
+    const sent = Number(Buffer.from(msg.data.subarray(6, 30)).toString().split(':')[0])
+    benchLatencies.push(nowMicros() - sent)
+    return
+  }
   out({
     event: 'message',
     topic: msg.topic,
@@ -122,6 +130,21 @@ const commands = {
   },
   async routingTable () {
     return { size: node.services.dht.routingTable.size }
+  },
+  async benchPublish ({ topic, count, size, intervalMs }) {
+    for (let i = 0; i < count; i++) {
+      if (intervalMs) await new Promise(resolve => setTimeout(resolve, intervalMs))
+      const head = Buffer.from(`bench:${nowMicros()}:${i}:`)
+      const data = Buffer.alloc(size, 0x61)
+      head.copy(data)
+      await ps.publish(topic, data)
+    }
+    return {}
+  },
+  async benchStats ({ reset }) {
+    const latencies = benchLatencies.slice()
+    if (reset) benchLatencies.length = 0
+    return { latencies }
   },
   async score ({ peerId }) {
     return { score: ps.score.score(peerId) }

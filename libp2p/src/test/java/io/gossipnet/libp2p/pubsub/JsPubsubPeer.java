@@ -141,6 +141,11 @@ public final class JsPubsubPeer implements AutoCloseable {
 
   /** Runs a command; fails the test if js reports an error. */
   public JsonObject call(String cmd, Map<String, Object> args) throws Exception {
+    return call(cmd, args, 20);
+  }
+
+  /** Runs a command with a timeout in seconds; fails the test if js reports an error. */
+  public JsonObject call(String cmd, Map<String, Object> args, int timeoutSeconds) throws Exception {
     int id = ids.incrementAndGet();
     JsonObject msg = GSON.toJsonTree(args).getAsJsonObject();
     msg.addProperty("id", id);
@@ -151,7 +156,7 @@ public final class JsPubsubPeer implements AutoCloseable {
       stdin.write(GSON.toJson(msg) + "\n");
       stdin.flush();
     }
-    JsonObject r = f.get(20, TimeUnit.SECONDS);
+    JsonObject r = f.get(timeoutSeconds, TimeUnit.SECONDS);
     assertThat(r.get("ok").getAsBoolean()).as("js %s failed: %s", cmd, r.get("error")).isTrue();
     return r;
   }
