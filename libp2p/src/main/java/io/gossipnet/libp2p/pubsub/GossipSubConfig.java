@@ -37,7 +37,7 @@ import java.time.Duration;
 public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int dlazy, double gossipFactor,
     Duration heartbeatInterval, Duration fanoutTtl, int mcacheLength, int mcacheGossip, Duration seenTtl,
     Duration pruneBackoff, boolean floodPublish, SignaturePolicy signaturePolicy, MessageIdFunction messageIdFunction,
-    int maxRpcSize, Rpc.Limits limits, int maxIHaveMessages, int maxIHaveLength, int idontwantMinSize,
+    int maxRpcSize, RpcLimits limits, int maxIHaveMessages, int maxIHaveLength, int idontwantMinSize,
     int validationWorkers, int validationQueueSize, int outboundQueueSize, PeerScoreParams scoreParams,
     PeerScoreThresholds thresholds) {
 
@@ -117,7 +117,7 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     private SignaturePolicy signaturePolicy = SignaturePolicy.STRICT_SIGN;
     private MessageIdFunction messageIdFunction;
     private int maxRpcSize = DEFAULT_MAX_RPC_SIZE;
-    private Rpc.Limits limits = new Rpc.Limits(DEFAULT_MAX_IDS, DEFAULT_MAX_IDS, DEFAULT_MAX_IDS, DEFAULT_MAX_IDS,
+    private RpcLimits limits = new RpcLimits(DEFAULT_MAX_IDS, DEFAULT_MAX_IDS, DEFAULT_MAX_IDS, DEFAULT_MAX_IDS,
         DEFAULT_MAX_IDONTWANT_IDS, DEFAULT_MAX_IDS);
     private int maxIHaveMessages = DEFAULT_MAX_IHAVE_MESSAGES;
     private int maxIHaveLength = DEFAULT_MAX_IHAVE_LENGTH;
@@ -225,7 +225,7 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
 
     /** Per-RPC limits: subscriptions, messages, IHAVE, IWANT and IDONTWANT IDs, PRUNEs. */
     public Builder limits(int subscriptions, int messages, int ihaveIds, int iwantIds, int idontwantIds, int prunes) {
-      this.limits = new Rpc.Limits(subscriptions, messages, ihaveIds, iwantIds, idontwantIds, prunes);
+      this.limits = new RpcLimits(subscriptions, messages, ihaveIds, iwantIds, idontwantIds, prunes);
       return this;
     }
 

@@ -8,13 +8,9 @@ import java.util.List;
 /**
  * The pubsub RPC protobuf ({@code RPC}, {@code Message}, {@code ControlMessage}) with a decoder
  * that enforces per-RPC element limits while it parses, so a hostile peer cannot make us build
- * huge lists: the byte size is bounded by the frame limit, the counts by {@link Limits}.
+ * huge lists: the byte size is bounded by the frame limit, the counts by {@link RpcLimits}.
  */
 record Rpc(List<Subscription> subscriptions, List<WireMessage> messages, Control control) {
-
-  /** Decode limits per RPC. */
-  record Limits(int maxSubscriptions, int maxMessages, int maxIHaveIds, int maxIWantIds, int maxIDontWantIds,
-      int maxPruneMessages) {}
 
   record Subscription(boolean subscribe, String topic) {}
 
@@ -129,7 +125,7 @@ record Rpc(List<Subscription> subscriptions, List<WireMessage> messages, Control
    *
    * @throws IllegalArgumentException when it is malformed or exceeds a limit
    */
-  static Rpc decode(byte[] bytes, int maxSize, Limits limits) {
+  static Rpc decode(byte[] bytes, int maxSize, RpcLimits limits) {
     Rpc rpc = empty();
     ProtoReader r = new ProtoReader(bytes, maxSize);
     while (r.next()) {
@@ -192,7 +188,7 @@ record Rpc(List<Subscription> subscriptions, List<WireMessage> messages, Control
     return new WireMessage(from, data, seqno, topic, sig, key);
   }
 
-  private static void decodeControl(byte[] b, Control c, Limits limits) {
+  private static void decodeControl(byte[] b, Control c, RpcLimits limits) {
     ProtoReader r = new ProtoReader(b, b.length);
     int ihaveIds = c.ihave().stream().mapToInt(i -> i.ids().size()).sum();
     while (r.next()) {

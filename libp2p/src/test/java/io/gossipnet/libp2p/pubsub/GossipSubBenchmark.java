@@ -183,17 +183,21 @@ public final class GossipSubBenchmark {
   }
 
   private static void publishAll(List<JsPubsubPeer> nodes, int count, int intervalMs) throws Exception {
-    List<CompletableFuture<Void>> runs = new ArrayList<>();
-    for (JsPubsubPeer p : nodes) {
-      runs.add(CompletableFuture.runAsync(() -> {
-        try {
-          p.call("benchPublish", Map.of("topic", TOPIC, "count", count, "size", SIZE, "intervalMs", intervalMs), 300);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+    // all nodes publish at once (the common pool may have a single thread on a small machine)
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<CompletableFuture<Void>> runs = new ArrayList<>();
+      for (JsPubsubPeer p : nodes) {
+        runs.add(CompletableFuture.runAsync(() -> {
+          try {
+            p.call("benchPublish", Map.of("topic", TOPIC, "count", count, "size", SIZE, "intervalMs", intervalMs),
+                300);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, pool));
+      }
+      CompletableFuture.allOf(runs.toArray(new CompletableFuture[0])).get(300, TimeUnit.SECONDS);
     }
-    CompletableFuture.allOf(runs.toArray(new CompletableFuture[0])).get(300, TimeUnit.SECONDS);
   }
 
   /** Polls every js node's latencies until each has {@code expected} (or the timeout). */

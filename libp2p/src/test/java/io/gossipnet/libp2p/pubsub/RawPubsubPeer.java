@@ -37,7 +37,7 @@ final class RawPubsubPeer implements AutoCloseable {
           return;
         }
         received.add(Rpc.decode(in.readNBytes((int) len), 1 << 22,
-            new Rpc.Limits(100000, 100000, 100000, 100000, 100000, 100000)));
+            new RpcLimits(100000, 100000, 100000, 100000, 100000, 100000)));
       }
     });
   }

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RpcCodecTest {
-  private static final Rpc.Limits LIMITS = new Rpc.Limits(10, 10, 10, 10, 5, 10);
+  private static final RpcLimits LIMITS = new RpcLimits(10, 10, 10, 10, 5, 10);
 
   @Test
   void anRpcWithEveryPartSurvivesARoundTrip() {
