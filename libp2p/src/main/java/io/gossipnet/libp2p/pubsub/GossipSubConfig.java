@@ -1,0 +1,269 @@
+package io.gossipnet.libp2p.pubsub;
+
+import java.time.Duration;
+
+/**
+ * GossipSub parameters. Defaults follow the GossipSub v1.1 spec and js-libp2p's
+ * {@code @libp2p/gossipsub} ({@code DEFAULT_*}); {@link Builder#algorandDegree(int)} applies
+ * go-algorand's derivation from the outgoing connection count.
+ *
+ * @param d desired mesh degree
+ * @param dlo fewest mesh peers before the heartbeat grafts more
+ * @param dhi most mesh peers before the heartbeat prunes
+ * @param dscore mesh peers kept by score when pruning
+ * @param dout outbound mesh peers kept when pruning
+ * @param dlazy peers that receive IHAVE gossip per topic per heartbeat (at least)
+ * @param gossipFactor share of eligible peers that receive gossip when more than {@code dlazy}
+ * @param heartbeatInterval interval of mesh maintenance
+ * @param fanoutTtl how long a fanout topic we publish to without subscribing is kept
+ * @param mcacheLength heartbeats of history kept for IWANT
+ * @param mcacheGossip heartbeats of history announced in IHAVE
+ * @param seenTtl how long a message ID is remembered for duplicate suppression
+ * @param pruneBackoff backoff sent with PRUNE and applied when pruned
+ * @param floodPublish publish our own messages to every subscribed peer, not only the mesh
+ * @param signaturePolicy signing and acceptance policy
+ * @param messageIdFunction message IDs ({@code null}: js's default for the policy)
+ * @param maxRpcSize largest RPC frame accepted, checked before it is read
+ * @param limits per-RPC element limits, checked while decoding
+ * @param maxIHaveMessages IHAVE control messages accepted per peer per heartbeat
+ * @param maxIHaveLength message IDs asked with IWANT per peer per heartbeat
+ * @param idontwantMinSize smallest message for which IDONTWANT is sent to v1.2 peers
+ * @param validationWorkers threads running validators
+ * @param validationQueueSize messages waiting for validation before further ones are dropped
+ * @param outboundQueueSize RPCs queued per peer before further forwards are dropped
+ * @param scoreParams peer score parameters
+ * @param thresholds score thresholds
+ */
+public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int dlazy, double gossipFactor,
+    Duration heartbeatInterval, Duration fanoutTtl, int mcacheLength, int mcacheGossip, Duration seenTtl,
+    Duration pruneBackoff, boolean floodPublish, SignaturePolicy signaturePolicy, MessageIdFunction messageIdFunction,
+    int maxRpcSize, RpcLimits limits, int maxIHaveMessages, int maxIHaveLength, int idontwantMinSize,
+    int validationWorkers, int validationQueueSize, int outboundQueueSize, PeerScoreParams scoreParams,
+    PeerScoreThresholds thresholds) {
+
+  public static final int DEFAULT_D = 6;
+  public static final int DEFAULT_DLO = 4;
+  public static final int DEFAULT_DHI = 12;
+  public static final int DEFAULT_DSCORE = 4;
+  public static final int DEFAULT_DOUT = 2;
+  public static final int DEFAULT_DLAZY = 6;
+  public static final double DEFAULT_GOSSIP_FACTOR = 0.25;
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_FANOUT_TTL = Duration.ofSeconds(60);
+  public static final int DEFAULT_MCACHE_LENGTH = 5;
+  public static final int DEFAULT_MCACHE_GOSSIP = 3;
+  public static final Duration DEFAULT_SEEN_TTL = Duration.ofMinutes(2);
+  public static final Duration DEFAULT_PRUNE_BACKOFF = Duration.ofSeconds(60);
+  /** 1 MiB, go-libp2p-pubsub's default; js accepts up to 4 MiB. */
+  public static final int DEFAULT_MAX_RPC_SIZE = 1 << 20;
+  public static final int DEFAULT_MAX_IDS = 5000;
+  public static final int DEFAULT_MAX_IDONTWANT_IDS = 512;
+  public static final int DEFAULT_MAX_IHAVE_MESSAGES = 10;
+  public static final int DEFAULT_MAX_IHAVE_LENGTH = 5000;
+  public static final int DEFAULT_IDONTWANT_MIN_SIZE = 512;
+  public static final int DEFAULT_VALIDATION_WORKERS = 4;
+  public static final int DEFAULT_VALIDATION_QUEUE_SIZE = 256;
+  public static final int DEFAULT_OUTBOUND_QUEUE_SIZE = 1024;
+
+  public GossipSubConfig {
+    if (d < 0 || dlo > d || dhi < d || dscore > dhi || (d > 0 && dout > d / 2)) {
+      throw new IllegalArgumentException("need dlo <= d <= dhi, dscore <= dhi, dout <= d/2: "
+          + d + "/" + dlo + "/" + dhi + "/" + dscore + "/" + dout);
+    }
+    if (mcacheGossip > mcacheLength || mcacheLength < 1) {
+      throw new IllegalArgumentException("need 1 <= mcacheLength and mcacheGossip <= mcacheLength");
+    }
+    if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+      throw new IllegalArgumentException("heartbeat interval must be positive");
+    }
+    if (maxRpcSize < 1024 || validationWorkers < 1 || validationQueueSize < 1 || outboundQueueSize < 1) {
+      throw new IllegalArgumentException("sizes must be positive (maxRpcSize >= 1024)");
+    }
+    if (scoreParams == null || thresholds == null) {
+      throw new IllegalArgumentException("score parameters and thresholds are required");
+    }
+    if (messageIdFunction == null) {
+      messageIdFunction = signaturePolicy == SignaturePolicy.STRICT_SIGN
+          ? MessageIdFunction.FROM_SEQNO : MessageIdFunction.SHA256_DATA;
+    }
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The defaults (StrictSign). */
+  public static GossipSubConfig defaults() {
+    return builder().build();
+  }
+
+  /** Builds a {@link GossipSubConfig}. */
+  public static final class Builder {
+    private int d = DEFAULT_D;
+    private int dlo = DEFAULT_DLO;
+    private int dhi = DEFAULT_DHI;
+    private int dscore = DEFAULT_DSCORE;
+    private int dout = DEFAULT_DOUT;
+    private int dlazy = DEFAULT_DLAZY;
+    private double gossipFactor = DEFAULT_GOSSIP_FACTOR;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private Duration fanoutTtl = DEFAULT_FANOUT_TTL;
+    private int mcacheLength = DEFAULT_MCACHE_LENGTH;
+    private int mcacheGossip = DEFAULT_MCACHE_GOSSIP;
+    private Duration seenTtl = DEFAULT_SEEN_TTL;
+    private Duration pruneBackoff = DEFAULT_PRUNE_BACKOFF;
+    private boolean floodPublish = true;
+    private SignaturePolicy signaturePolicy = SignaturePolicy.STRICT_SIGN;
+    private MessageIdFunction messageIdFunction;
+    private int maxRpcSize = DEFAULT_MAX_RPC_SIZE;
+    private RpcLimits limits = new RpcLimits(DEFAULT_MAX_IDS, DEFAULT_MAX_IDS, DEFAULT_MAX_IDS, DEFAULT_MAX_IDS,
+        DEFAULT_MAX_IDONTWANT_IDS, DEFAULT_MAX_IDS);
+    private int maxIHaveMessages = DEFAULT_MAX_IHAVE_MESSAGES;
+    private int maxIHaveLength = DEFAULT_MAX_IHAVE_LENGTH;
+    private int idontwantMinSize = DEFAULT_IDONTWANT_MIN_SIZE;
+    private int validationWorkers = DEFAULT_VALIDATION_WORKERS;
+    private int validationQueueSize = DEFAULT_VALIDATION_QUEUE_SIZE;
+    private int outboundQueueSize = DEFAULT_OUTBOUND_QUEUE_SIZE;
+    private PeerScoreParams scoreParams = PeerScoreParams.defaults();
+    private PeerScoreThresholds thresholds = PeerScoreThresholds.defaults();
+
+    private Builder() {}
+
+    /** Mesh degrees. */
+    public Builder degree(int d, int dlo, int dhi, int dscore, int dout, int dlazy) {
+      this.d = d;
+      this.dlo = dlo;
+      this.dhi = dhi;
+      this.dscore = dscore;
+      this.dout = dout;
+      this.dlazy = dlazy;
+      return this;
+    }
+
+    /**
+     * go-algorand's {@code deriveAlgorandGossipSubParams}: degrees from the number of outgoing
+     * connections {@code n}, history length 10 and gossip factor 0.1.
+     */
+    public Builder algorandDegree(int n) {
+      if (n >= 12) {
+        degree(8, 6, 12, 6, 3, 12);
+      } else if (n <= 0) {
+        degree(0, 0, 0, 0, 0, 0);
+      } else if (n <= 4) {
+        degree(4, 2, 4, 1, 1, 4);
+      } else {
+        int dd = n - n / 3;
+        degree(dd, 3 * dd / 4, n, 3 * dd / 4, 3 * dd / 8, n);
+      }
+      this.mcacheLength = 10;
+      this.gossipFactor = 0.1;
+      return this;
+    }
+
+    /**
+     * go-algorand's whole preset for {@code topic}: {@link #algorandDegree(int)}, StrictNoSign,
+     * BLAKE2b-256 message IDs, 20 validation workers with a queue of 256, and its scoring.
+     */
+    public Builder algorand(String topic, int outgoing) {
+      algorandDegree(outgoing);
+      this.signaturePolicy = SignaturePolicy.STRICT_NO_SIGN;
+      this.messageIdFunction = MessageIdFunction.BLAKE2B_256_DATA;
+      return validation(20, 256).scoring(PeerScoreParams.algorand(topic), PeerScoreThresholds.algorand());
+    }
+
+    public Builder gossipFactor(double f) {
+      this.gossipFactor = f;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration v) {
+      this.heartbeatInterval = v;
+      return this;
+    }
+
+    public Builder fanoutTtl(Duration v) {
+      this.fanoutTtl = v;
+      return this;
+    }
+
+    public Builder messageCache(int length, int gossip) {
+      this.mcacheLength = length;
+      this.mcacheGossip = gossip;
+      return this;
+    }
+
+    public Builder seenTtl(Duration v) {
+      this.seenTtl = v;
+      return this;
+    }
+
+    public Builder pruneBackoff(Duration v) {
+      this.pruneBackoff = v;
+      return this;
+    }
+
+    public Builder floodPublish(boolean v) {
+      this.floodPublish = v;
+      return this;
+    }
+
+    public Builder signaturePolicy(SignaturePolicy v) {
+      this.signaturePolicy = v;
+      return this;
+    }
+
+    public Builder messageIdFunction(MessageIdFunction v) {
+      this.messageIdFunction = v;
+      return this;
+    }
+
+    public Builder maxRpcSize(int v) {
+      this.maxRpcSize = v;
+      return this;
+    }
+
+    /** Per-RPC limits: subscriptions, messages, IHAVE, IWANT and IDONTWANT IDs, PRUNEs. */
+    public Builder limits(int subscriptions, int messages, int ihaveIds, int iwantIds, int idontwantIds, int prunes) {
+      this.limits = new RpcLimits(subscriptions, messages, ihaveIds, iwantIds, idontwantIds, prunes);
+      return this;
+    }
+
+    public Builder gossipLimits(int maxIHaveMessages, int maxIHaveLength) {
+      this.maxIHaveMessages = maxIHaveMessages;
+      this.maxIHaveLength = maxIHaveLength;
+      return this;
+    }
+
+    public Builder idontwantMinSize(int v) {
+      this.idontwantMinSize = v;
+      return this;
+    }
+
+    /** Validation workers and queue (go-algorand: 20 and 256). */
+    public Builder validation(int workers, int queueSize) {
+      this.validationWorkers = workers;
+      this.validationQueueSize = queueSize;
+      return this;
+    }
+
+    public Builder outboundQueueSize(int v) {
+      this.outboundQueueSize = v;
+      return this;
+    }
+
+    /** Peer scoring parameters and thresholds. */
+    public Builder scoring(PeerScoreParams params, PeerScoreThresholds thresholds) {
+      this.scoreParams = params;
+      this.thresholds = thresholds;
+      return this;
+    }
+
+    public GossipSubConfig build() {
+      return new GossipSubConfig(d, dlo, dhi, dscore, dout, dlazy, gossipFactor, heartbeatInterval, fanoutTtl,
+          mcacheLength, mcacheGossip, seenTtl, pruneBackoff, floodPublish, signaturePolicy, messageIdFunction,
+          maxRpcSize, limits, maxIHaveMessages, maxIHaveLength, idontwantMinSize, validationWorkers,
+          validationQueueSize, outboundQueueSize, scoreParams, thresholds);
+    }
+  }
+}
