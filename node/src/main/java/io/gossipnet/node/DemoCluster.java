@@ -7,9 +7,6 @@ import io.gossipnet.testkit.MemoryCluster;
 import io.gossipnet.ws.WsConfig;
 import io.gossipnet.ws.WsNetwork;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,23 +55,8 @@ interface DemoCluster extends AutoCloseable {
   /** WsNetwork nodes on loopback ports; each knows every other node as a relay. */
   static DemoCluster websocket(int n, int fanout, UnaryOperator<NetworkConfig.Builder> config) {
     List<Integer> ports = new ArrayList<>();
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        held.add(s);
-        ports.add(s.getLocalPort());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("no free loopback ports: " + e.getMessage(), e);
-    } finally {
-      for (ServerSocket s : held) {
-        try {
-          s.close();
-        } catch (IOException e) {
-          // ignore
-        }
-      }
+    for (int i = 0; i < n; i++) {
+      ports.add(io.gossipnet.testkit.FreePorts.loopback());
     }
     List<WsNetwork> nodes = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -8,8 +8,6 @@ import io.gossipnet.core.OutgoingMessage;
 import io.gossipnet.core.Tag;
 import io.gossipnet.core.TaggedHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +21,7 @@ final class WsTestNodes implements AutoCloseable {
 
   /** A free loopback port (bound and released; good enough for tests on one machine). */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.gossipnet.testkit.FreePorts.loopback();
   }
 
   /** A config listening on a fresh loopback port, with that address as its public address. */

@@ -7,8 +7,6 @@ import io.gossipnet.core.Tags;
 import io.gossipnet.ws.WsConfig;
 import io.gossipnet.ws.WsNetwork;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -239,10 +237,6 @@ public final class WsBench {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.gossipnet.testkit.FreePorts.loopback();
   }
 }
