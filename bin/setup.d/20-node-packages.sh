@@ -1,25 +1,29 @@
-# Installs the js-libp2p test peer's npm packages (libp2p/src/test/js) with `npm ci` and tells
-# the libp2p interop tests where it is. Sourced by bin/test with `set -euo pipefail`.
-# Exports: GOSSIPNET_JS_PEER_DIR (the js peer), REQUIRE_NODE=1 (interop tests fail, never skip,
-# when Node or the packages are missing).
+# Installs the npm packages of the js-libp2p test peers with `npm ci` and tells the libp2p interop
+# tests where they are. Sourced by bin/test with `set -euo pipefail`.
+#   libp2p/src/test/js         connection stack, identify, ping, HTTP  -> GOSSIPNET_JS_PEER_DIR
+#   libp2p/src/test/js-pubsub  GossipSub and Kademlia                  -> GOSSIPNET_JS_PUBSUB_PEER_DIR
+# Also exports REQUIRE_NODE=1: the interop tests then fail, never skip, when Node or the packages
+# are missing. A directory whose lockfile has not changed since its last install is skipped.
 _gn_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-_gn_js="$_gn_root/libp2p/src/test/js"
 export REQUIRE_NODE=1
-export GOSSIPNET_JS_PEER_DIR="$_gn_js"
+export GOSSIPNET_JS_PEER_DIR="$_gn_root/libp2p/src/test/js"
+export GOSSIPNET_JS_PUBSUB_PEER_DIR="$_gn_root/libp2p/src/test/js-pubsub"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "20-node-packages: node and npm are required for the libp2p interop tests (Node >= 20.19)" >&2
+  echo "node-packages: node and npm are required for the libp2p interop tests (Node >= 20.19)" >&2
   return 1 2>/dev/null || exit 1
 fi
 _gn_node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$_gn_node_major" -lt 20 ]; then
-  echo "20-node-packages: Node $(node --version) is too old; js-libp2p 3.x needs Node >= 20.19" >&2
+  echo "node-packages: Node $(node --version) is too old; js-libp2p 3.x needs Node >= 20.19" >&2
   return 1 2>/dev/null || exit 1
 fi
-if [ -f "$_gn_js/node_modules/.package-lock.json" ] && cmp -s "$_gn_js/package-lock.json" "$_gn_js/node_modules/.gossipnet-lock"; then
-  echo "20-node-packages: js peer packages already installed in $_gn_js"
-else
-  echo "20-node-packages: npm ci in $_gn_js"
-  (cd "$_gn_js" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$_gn_js/package-lock.json" "$_gn_js/node_modules/.gossipnet-lock"
-fi
+for _gn_js in "$GOSSIPNET_JS_PEER_DIR" "$GOSSIPNET_JS_PUBSUB_PEER_DIR"; do
+  if [ -f "$_gn_js/node_modules/.package-lock.json" ] && cmp -s "$_gn_js/package-lock.json" "$_gn_js/node_modules/.gossipnet-lock"; then
+    echo "node-packages: already installed in $_gn_js"
+  else
+    echo "node-packages: npm ci in $_gn_js"
+    (cd "$_gn_js" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$_gn_js/package-lock.json" "$_gn_js/node_modules/.gossipnet-lock"
+  fi
+done
 unset _gn_root _gn_js _gn_node_major

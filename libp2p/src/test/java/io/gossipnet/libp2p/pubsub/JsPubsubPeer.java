@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A js-libp2p GossipSub process ({@code src/test/js-pubsub/peer.mjs}) driven over stdin/stdout JSON
  * lines. Without Node or its npm packages the test fails when {@code REQUIRE_NODE=1} (set by
- * {@code bin/setup.d/21-node-pubsub.sh}) and is skipped otherwise.
+ * {@code bin/setup.d/20-node-packages.sh}) and is skipped otherwise.
  */
 public final class JsPubsubPeer implements AutoCloseable {
   private static final Gson GSON = new Gson();
@@ -58,7 +58,7 @@ public final class JsPubsubPeer implements AutoCloseable {
     Path dir = peerDir();
     boolean required = "1".equals(System.getenv("REQUIRE_NODE"));
     if (!Files.isDirectory(dir.resolve("node_modules/@libp2p/gossipsub"))) {
-      String msg = "js pubsub packages are not installed in " + dir + " (run bin/setup.d/21-node-pubsub.sh)";
+      String msg = "js pubsub packages are not installed in " + dir + " (run bin/setup.d/20-node-packages.sh)";
       if (required) {
         fail(msg);
       }
