@@ -4,10 +4,22 @@ import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.http.HttpResponse;
 import io.gossipnet.libp2p.http.HttpServer;
 import io.gossipnet.libp2p.http.Json;
+import io.gossipnet.libp2p.kad.Capabilities;
+import io.gossipnet.libp2p.kad.KadConfig;
+import io.gossipnet.libp2p.kad.KadDht;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
+import io.gossipnet.libp2p.pubsub.GossipSub;
+import io.gossipnet.libp2p.pubsub.GossipSubConfig;
+import io.gossipnet.libp2p.pubsub.PubsubMessage;
+import io.gossipnet.libp2p.pubsub.SignaturePolicy;
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -21,6 +33,15 @@ import picocli.CommandLine.Option;
  * {@code gossipnet p2p listen}: a bare host answering identify, ping and HTTP {@code /status}. It
  * prints {@code {"peerId": ..., "addrs": [...]}} on stdout when ready and stops on SIGTERM or when
  * stdin closes.
+ *
+ * <p>With {@code --topic} it runs GossipSub (StrictSign, or StrictNoSign with {@code --no-sign}),
+ * subscribes to each topic, prints each received message as
+ * {@code {"event":"message","topic":...,"from":...,"data":...}} ({@code from} is the author under
+ * StrictSign and the forwarding peer under StrictNoSign, which carries no author; {@code data} is
+ * decoded as UTF-8) and publishes each stdin line on the first topic. With {@code --dht} it runs
+ * the Kademlia DHT in server mode; {@code --provide-text} then provides the CIDv1 raw SHA-256 of
+ * the text (key: its multihash, as js-libp2p) and prints {@code {"event":"provided",...}}.
+ * {@code --bootstrap} peers are dialled (and used by the DHT).
  */
 @Command(name = "listen", mixinStandardHelpOptions = true,
     description = "Run a bare libp2p host (identify, ping, HTTP /status) until SIGTERM or stdin closes.")
@@ -30,6 +51,21 @@ public final class ListenCommand implements Callable<Integer> {
 
   @Option(names = "--key", description = "Identity key file (hex libp2p PrivateKey protobuf); created when missing.")
   Path key;
+
+  @Option(names = "--topic", paramLabel = "T", description = "Subscribe to this GossipSub topic (repeatable); stdin lines are published on the first.")
+  List<String> topics = new ArrayList<>();
+
+  @Option(names = "--no-sign", description = "GossipSub StrictNoSign instead of StrictSign.")
+  boolean noSign;
+
+  @Option(names = "--dht", description = "Run the Kademlia DHT (/ipfs/kad/1.0.0) in server mode.")
+  boolean dht;
+
+  @Option(names = "--bootstrap", paramLabel = "MULTIADDR", description = "Dial this peer (with /p2p/) on start and use it for the DHT (repeatable).")
+  List<String> bootstrap = new ArrayList<>();
+
+  @Option(names = "--provide-text", paramLabel = "TEXT", description = "With --dht: provide the CIDv1 raw SHA-256 of TEXT's UTF-8 bytes once the DHT is up.")
+  String provideText;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -44,12 +80,26 @@ public final class ListenCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
     }
+    List<Multiaddr> bootstrapAddrs = parseBootstrap(spec.commandLine(), bootstrap);
+    if (provideText != null && !dht) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--provide-text needs --dht");
+    }
     Host host = Host.builder().identity(KeyFiles.loadOrCreate(key)).listen(address).build();
     HttpServer http = new HttpServer().route("/gossipnet/status/1.0.0", "/status", Set.of("GET"),
         req -> HttpResponse.text(200, "application/json", "{\"peerId\":" + Json.quote(host.peerId().toBase58())
             + ",\"connections\":" + host.connections().size() + "}"));
     host.setStreamHandler(HttpServer.PROTOCOL, http);
     host.start();
+    CountDownLatch ready = new CountDownLatch(1);
+    GossipSub gossip = null;
+    if (!topics.isEmpty()) {
+      gossip = GossipSub.start(host, GossipSubConfig.builder()
+          .signaturePolicy(noSign ? SignaturePolicy.STRICT_NO_SIGN : SignaturePolicy.STRICT_SIGN).build());
+      for (String topic : topics) {
+        gossip.subscribe(topic, msg -> printMessage(out, ready, msg));
+      }
+    }
+    KadDht kad = dht ? KadDht.start(host, KadConfig.defaults().withServerMode(true).withBootstrap(bootstrapAddrs)) : null;
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     // On SIGTERM: wake the main thread, and keep the JVM alive until the host has closed.
@@ -62,10 +112,18 @@ public final class ListenCommand implements Callable<Integer> {
       }
     }, "p2p-listen-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    GossipSub publisher = gossip;
     Thread.ofVirtual().start(() -> {
       try {
-        while (stdin.read() >= 0) {
-          // input is ignored; end of input stops the host
+        if (publisher == null) {
+          while (stdin.read() >= 0) {
+            // input is ignored; end of input stops the host
+          }
+        } else {
+          BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            publisher.publish(topics.get(0), line.getBytes(StandardCharsets.UTF_8));
+          }
         }
       } catch (java.io.IOException ignored) {
         // treat as closed
@@ -73,10 +131,31 @@ public final class ListenCommand implements Callable<Integer> {
       stop.countDown();
     });
     List<String> addrs = host.listenAddresses().stream().map(a -> a.withPeerId(host.peerId()).toString()).toList();
-    out.println("{\"peerId\":" + Json.quote(host.peerId().toBase58()) + ",\"addrs\":["
-        + addrs.stream().map(Json::quote).collect(Collectors.joining(",")) + "]}");
-    out.flush();
+    synchronized (out) {
+      out.println("{\"peerId\":" + Json.quote(host.peerId().toBase58()) + ",\"addrs\":["
+          + addrs.stream().map(Json::quote).collect(Collectors.joining(",")) + "]}");
+      out.flush();
+    }
+    ready.countDown();
+    if (kad == null) {
+      for (Multiaddr a : bootstrapAddrs) {
+        host.dial(a).whenComplete((c, e) -> {
+          if (e != null) {
+            spec.commandLine().getErr().println("bootstrap " + a + " failed: " + Failures.describe(e));
+            spec.commandLine().getErr().flush();
+          }
+        });
+      }
+    } else if (provideText != null) {
+      Thread.ofVirtual().start(() -> provide(out, kad, !bootstrapAddrs.isEmpty()));
+    }
     stop.await();
+    if (kad != null) {
+      kad.close();
+    }
+    if (gossip != null) {
+      gossip.close();
+    }
     host.close();
     closed.countDown();
     try {
@@ -87,4 +166,53 @@ public final class ListenCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Parses {@code --bootstrap} values; each must name its peer with {@code /p2p/}. */
+  static List<Multiaddr> parseBootstrap(CommandLine cmd, List<String> values) {
+    List<Multiaddr> out = new ArrayList<>();
+    for (String v : values) {
+      Multiaddr a;
+      try {
+        a = Multiaddr.fromString(v);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cmd, "--bootstrap: " + e.getMessage());
+      }
+      if (a.peerId().isEmpty()) {
+        throw new CommandLine.ParameterException(cmd, "--bootstrap " + v + ": needs /p2p/<peer ID>");
+      }
+      out.add(a);
+    }
+    return out;
+  }
+
+  private void printMessage(PrintWriter out, CountDownLatch ready, PubsubMessage msg) {
+    try {
+      ready.await(); // the ready line comes first
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    var from = msg.from() != null ? msg.from() : msg.receivedFrom();
+    String line = "{\"event\":\"message\",\"topic\":" + Json.quote(msg.topic()) + ",\"from\":"
+        + (from == null ? "null" : Json.quote(from.toBase58())) + ",\"data\":"
+        + Json.quote(new String(msg.data(), StandardCharsets.UTF_8)) + "}";
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  private void provide(PrintWriter out, KadDht kad, boolean waitForPeers) {
+    if (waitForPeers) {
+      try {
+        kad.awaitPeers(1, Duration.ofSeconds(30)).join();
+      } catch (RuntimeException e) {
+        // provide locally anyway; the reprovide timer announces it later
+      }
+    }
+    int sent = kad.provide(Capabilities.capabilityKey(provideText));
+    synchronized (out) {
+      out.println("{\"event\":\"provided\",\"text\":" + Json.quote(provideText) + ",\"peers\":" + sent + "}");
+      out.flush();
+    }
+  }
 }

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "p2p",
     mixinStandardHelpOptions = true,
-    description = "libp2p tools: run a bare host, ping or identify a peer.",
-    subcommands = {ListenCommand.class, PingCommand.class, IdentifyCommand.class})
+    description = "libp2p tools: run a host (gossip, DHT), ping or identify a peer, find DHT providers.",
+    subcommands = {ListenCommand.class, PingCommand.class, IdentifyCommand.class, DhtCommand.class})
 public final class P2pCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
