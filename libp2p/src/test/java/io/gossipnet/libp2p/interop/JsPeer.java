@@ -27,11 +27,14 @@ import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
 /**
- * A js-libp2p process ({@code src/test/js/peer.mjs}) driven over stdin/stdout JSON lines. When
- * Node or the npm packages are missing the test fails if {@code REQUIRE_NODE=1} (CI, set by
- * {@code bin/setup.d/20-node-packages.sh}), and is skipped otherwise.
+ * A js-libp2p process ({@code peer.mjs} of a js test-peer directory, by default {@code
+ * src/test/js}) driven over stdin/stdout JSON lines: commands carry an {@code id} and get one
+ * answer with it; other lines are events. When Node or the npm packages are missing the test
+ * fails if {@code REQUIRE_NODE=1} (CI, set by {@code bin/setup.d/20-node-packages.sh}), and is
+ * skipped otherwise. The pubsub tests drive their own js peer through the same class ({@code
+ * JsPubsubPeer}).
  */
-final class JsPeer implements AutoCloseable {
+public final class JsPeer implements AutoCloseable {
   private static final Gson GSON = new Gson();
   private final Process process;
   private final Writer stdin;
@@ -56,10 +59,19 @@ final class JsPeer implements AutoCloseable {
 
   /** Starts a js peer with the given options (seed, listen, monitor). */
   static JsPeer start(Map<String, Object> options) throws IOException {
-    Path dir = peerDir();
+    return start(peerDir(), "libp2p", options);
+  }
+
+  /**
+   * Starts {@code peer.mjs} in {@code dir} with the options as its JSON argument and waits for its
+   * {@code ready} event.
+   *
+   * @param requiredModule a package under {@code node_modules} whose absence means "not installed"
+   */
+  public static JsPeer start(Path dir, String requiredModule, Map<String, Object> options) throws IOException {
     boolean required = "1".equals(System.getenv("REQUIRE_NODE"));
-    if (!Files.isDirectory(dir.resolve("node_modules/libp2p"))) {
-      String msg = "js-libp2p packages are not installed in " + dir + " (run bin/setup.d/20-node-packages.sh)";
+    if (!Files.isDirectory(dir.resolve("node_modules").resolve(requiredModule))) {
+      String msg = "js packages are not installed in " + dir + " (run bin/setup.d/20-node-packages.sh)";
       if (required) {
         fail(msg);
       }
@@ -82,7 +94,7 @@ final class JsPeer implements AutoCloseable {
       peer.ready.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       peer.close();
-      fail("js peer did not start: " + e + "\nstderr:\n" + peer.stderr);
+      fail("js peer did not start: " + e + "\nstderr:\n" + peer.stderr());
     }
     return peer;
   }
@@ -97,12 +109,15 @@ final class JsPeer implements AutoCloseable {
         } catch (RuntimeException e) {
           continue;
         }
+        if (o == null) {
+          continue;
+        }
         if (o.has("id")) {
           CompletableFuture<JsonObject> f = pending.remove(o.get("id").getAsInt());
           if (f != null) {
             f.complete(o);
           }
-        } else {
+        } else if (o.has("event")) {
           events.add(o);
           if ("ready".equals(o.get("event").getAsString())) {
             ready.complete(o);
@@ -112,7 +127,7 @@ final class JsPeer implements AutoCloseable {
     } catch (IOException ignored) {
       // process ended
     }
-    pending.values().forEach(f -> f.completeExceptionally(new IOException("js peer exited; stderr:\n" + stderr)));
+    pending.values().forEach(f -> f.completeExceptionally(new IOException("js peer exited; stderr:\n" + stderr())));
   }
 
   private void readStderr() {
@@ -130,17 +145,18 @@ final class JsPeer implements AutoCloseable {
     }
   }
 
-  PeerId peerId() {
+  /** The js peer's ID. */
+  public PeerId peerId() {
     return PeerId.fromString(ready.join().get("peerId").getAsString());
   }
 
   /** The js listen address with /p2p/. */
-  Multiaddr address() {
+  public Multiaddr address() {
     return Multiaddr.fromString(ready.join().getAsJsonArray("addrs").get(0).getAsString());
   }
 
   /** Runs a command; fails the test if js reports an error. */
-  JsonObject call(String cmd, Map<String, Object> args, Duration timeout) throws Exception {
+  public JsonObject call(String cmd, Map<String, Object> args, Duration timeout) throws Exception {
     JsonObject r = callRaw(cmd, args, timeout);
     assertThat(r.get("ok").getAsBoolean()).as("js %s failed: %s%njs stderr (tail):%n%s", cmd, r.get("error"),
         tail(stderr(), 4000)).isTrue();
@@ -148,7 +164,7 @@ final class JsPeer implements AutoCloseable {
   }
 
   /** Runs a command and returns the answer as is. */
-  JsonObject callRaw(String cmd, Map<String, Object> args, Duration timeout) throws Exception {
+  public JsonObject callRaw(String cmd, Map<String, Object> args, Duration timeout) throws Exception {
     int id = ids.incrementAndGet();
     JsonObject msg = GSON.toJsonTree(args).getAsJsonObject();
     msg.addProperty("id", id);
@@ -173,17 +189,23 @@ final class JsPeer implements AutoCloseable {
   }
 
   /** Waits for an event matching {@code filter}. */
-  JsonObject awaitEvent(String name, Predicate<JsonObject> filter, Duration timeout) {
+  public JsonObject awaitEvent(String name, Predicate<JsonObject> filter, Duration timeout) {
     Awaitility.await().atMost(timeout).until(() -> findEvent(name, filter) != null);
     return findEvent(name, filter);
   }
 
-  JsonObject findEvent(String name, Predicate<JsonObject> filter) {
+  public JsonObject findEvent(String name, Predicate<JsonObject> filter) {
     return events.stream().filter(e -> name.equals(e.get("event").getAsString())).filter(filter)
         .reduce((a, b) -> b).orElse(null);
   }
 
-  String stderr() {
+  /** Events named {@code name} matching {@code filter}, in arrival order. */
+  public List<JsonObject> events(String name, Predicate<JsonObject> filter) {
+    return events.stream().filter(e -> name.equals(e.get("event").getAsString())).filter(filter).toList();
+  }
+
+  /** What the process wrote on stderr (the first 64 KiB). */
+  public String stderr() {
     synchronized (stderr) {
       return stderr.toString();
     }
