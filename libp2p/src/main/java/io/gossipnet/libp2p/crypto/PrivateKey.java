@@ -2,37 +2,23 @@ package io.gossipnet.libp2p.crypto;
 
 import io.gossipnet.libp2p.internal.wire.ProtoReader;
 import io.gossipnet.libp2p.internal.wire.ProtoWriter;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
- * Our identity: an Ed25519 private key (JDK crypto). Encoded as libp2p's {@code PrivateKey}
+ * Our identity: an Ed25519 private key (signing through {@link Ed25519}). Encoded as libp2p's {@code PrivateKey}
  * protobuf with {@code Data = seed(32) ‖ public key(32)}, the form js-libp2p and go-libp2p use.
  */
 public final class PrivateKey {
-  private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
   private final byte[] seed;
   private final PublicKey publicKey;
-  private final java.security.PrivateKey jdkKey;
 
   private PrivateKey(byte[] seed) {
     if (seed.length != 32) {
       throw new IllegalArgumentException("Ed25519 seed must be 32 bytes, got " + seed.length);
     }
     this.seed = seed.clone();
-    this.publicKey = new PublicKey(KeyType.ED25519, derivePublic(seed));
-    try {
-      this.jdkKey = KeyFactory.getInstance("Ed25519")
-          .generatePrivate(new PKCS8EncodedKeySpec(PublicKey.concat(PKCS8_PREFIX, seed)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks Ed25519", e);
-    }
+    this.publicKey = new PublicKey(KeyType.ED25519, Ed25519.publicKey(seed));
   }
 
   /** A fresh random Ed25519 key. */
@@ -90,40 +76,7 @@ public final class PrivateKey {
 
   /** Signs {@code message} with Ed25519. */
   public byte[] sign(byte[] message) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(jdkKey);
-      s.update(message);
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed", e);
-    }
-  }
-
-  private static byte[] derivePublic(byte[] seed) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-      g.initialize(255, new FixedRandom(seed));
-      byte[] x509 = g.generateKeyPair().getPublic().getEncoded();
-      return Arrays.copyOfRange(x509, x509.length - 32, x509.length);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks Ed25519", e);
-    }
-  }
-
-  /** Hands the seed to the JDK's Ed25519 key pair generator, which draws exactly 32 bytes. */
-  private static final class FixedRandom extends SecureRandom {
-    private static final long serialVersionUID = 1L;
-    private final byte[] seed;
-
-    FixedRandom(byte[] seed) {
-      this.seed = seed;
-    }
-
-    @Override
-    public void nextBytes(byte[] bytes) {
-      System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
-    }
+    return Ed25519.sign(seed, publicKey.data(), message);
   }
 
   @Override

@@ -25,7 +25,6 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 public final class PublicKey {
   /** Largest protobuf-encoded public key accepted (an RSA-8192 SPKI is about 1.1 KiB). */
   public static final int MAX_ENCODED = 2048;
-  private static final byte[] ED25519_X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
   private final KeyType type;
   private final byte[] data;
@@ -117,7 +116,7 @@ public final class PublicKey {
   public boolean verify(byte[] message, byte[] signature) {
     try {
       return switch (type) {
-        case ED25519 -> jdkVerify("Ed25519", "Ed25519", concat(ED25519_X509_PREFIX, data), message, signature);
+        case ED25519 -> Ed25519.verify(data, message, signature);
         case ECDSA -> jdkVerify("EC", "SHA256withECDSA", data, message, signature);
         case RSA -> jdkVerify("RSA", "SHA256withRSA", data, message, signature);
         case SECP256K1 -> verifySecp256k1(message, signature);

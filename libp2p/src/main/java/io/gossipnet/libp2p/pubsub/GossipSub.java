@@ -4,7 +4,6 @@ import io.gossipnet.libp2p.Connection;
 import io.gossipnet.libp2p.ConnectionListener;
 import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.Stream;
-import io.gossipnet.libp2p.crypto.KeyType;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PublicKey;
 import io.gossipnet.libp2p.multiformats.Varint;
@@ -37,7 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -845,23 +843,10 @@ public final class GossipSub implements AutoCloseable {
     byte[] signed = concat(SIGN_PREFIX, new Rpc.WireMessage(m.from(), m.data(), m.seqno(), m.topic(), null, null)
         .signedBytes());
     try {
-      return verify(key, signed, m.signature()) ? null : "signature";
+      return key.verify(signed, m.signature()) ? null : "signature";
     } catch (RuntimeException e) {
       return "signature";
     }
-  }
-
-  /**
-   * Ed25519 through BouncyCastle's RFC 8032 code, which verifies several times faster than the
-   * JDK's provider (the cost of every received message under StrictSign); other key types
-   * through {@link PublicKey#verify}.
-   */
-  private static boolean verify(PublicKey key, byte[] message, byte[] signature) {
-    if (key.type() == KeyType.ED25519) {
-      return signature.length == Ed25519.SIGNATURE_SIZE
-          && Ed25519.verify(signature, 0, key.data(), 0, message, 0, message.length);
-    }
-    return key.verify(message, signature);
   }
 
   // ---------------------------------------------------------------- heartbeat
