@@ -55,6 +55,25 @@ class IdentityKeysTest {
   }
 
   @Test
+  void signaturesAreByteForByteThoseOfTheJdkProvider() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      IdentityKeys keys = IdentityKeys.fromKeyPair(pair);
+      byte[] msg = new byte[100 * i];
+      java.util.Arrays.fill(msg, (byte) i);
+      java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+      jdk.initSign(pair.getPrivate());
+      jdk.update(msg);
+      byte[] jdkSig = jdk.sign();
+      assertThat(keys.sign(msg)).isEqualTo(jdkSig);
+      jdk.initVerify(pair.getPublic());
+      jdk.update(msg);
+      assertThat(jdk.verify(keys.sign(msg))).isTrue();
+      assertThat(IdentityKeys.verify(keys.publicKey(), msg, jdkSig)).isTrue();
+    }
+  }
+
+  @Test
   void publicKeyIsACopy() {
     IdentityKeys keys = IdentityKeys.generate();
     keys.publicKey()[0] ^= 1;
