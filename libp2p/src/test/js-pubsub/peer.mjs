@@ -131,7 +131,8 @@ const commands = {
   async routingTable () {
     return { size: node.services.dht.routingTable.size }
   },
-  async benchPublish ({ topic, count, size, intervalMs }) {
+  async benchPublish ({ topic, count, size, intervalMs, delayMs }) {
+    if (delayMs) await new Promise(resolve => setTimeout(resolve, delayMs))
     for (let i = 0; i < count; i++) {
       if (intervalMs) await new Promise(resolve => setTimeout(resolve, intervalMs))
       const head = Buffer.from(`bench:${nowMicros()}:${i}:`)

@@ -14,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A 10-node gossip mesh on loopback (StrictSign, 1 KiB messages), all Java and then all js (10
- * Node processes), measured the same way in two phases. Burst: every node publishes its share of
+ * A 10-node gossip mesh on loopback (1 KiB messages), all Java (10 hosts in this JVM) and all js
+ * (10 Node processes), under StrictSign (the js/go default message ID) and StrictNoSign (SHA-256
+ * of the data, as js does without signatures), measured the same way in two phases. Burst: every node publishes its share of
  * {@code N} messages as fast as it can; throughput is N over the time until every node has every
- * message. Paced: the nodes together publish 100 messages per second for 3 s; latency is publish
+ * message. Paced: the nodes together publish 100 messages per second for 3 s, staggered so they
+ * arrive evenly; latency is publish
  * to delivery over every message and receiver (p50, p99). A program, not a timed test: see
  * PUBSUB.md for how to run it.
  */
@@ -31,17 +33,45 @@ public final class GossipSubBenchmark {
 
   private GossipSubBenchmark() {}
 
-  /** Runs both meshes with {@code args[0]} burst messages (default 5000) and prints a Markdown table. */
+  /**
+   * Runs {@code args[1]} rounds (default 3) of both meshes under both signature policies with
+   * {@code args[0]} burst messages (default 2000), alternating Java and js inside each round so the
+   * machine's load hits both alike, and prints one Markdown row per run plus the medians. A third
+   * argument {@code java-only} skips js.
+   */
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-    double[] java = runJava(n);
-    double[] js = args.length > 1 && args[1].equals("java-only") ? new double[4] : runJs(n);
-    System.out.println("| mesh (10 nodes, StrictSign, 1 KiB) | burst: delivered to all / s | burst: deliveries"
-        + " | paced 100/s: p50 ms | paced: p99 ms |");
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    boolean javaOnly = args.length > 2 && args[2].equals("java-only");
+    Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
+    System.out.println("| round | mesh (10 nodes, 1 KiB) | policy | burst: delivered to all / s | burst: deliveries"
+        + " | paced 100/s: p50 ms | paced: p99 ms | load average |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    for (int round = 1; round <= rounds; round++) {
+      for (boolean sign : new boolean[] {true, false}) {
+        String policy = sign ? "StrictSign" : "StrictNoSign";
+        row(results, round, "Java", policy, runJava(n, sign));
+        if (!javaOnly) {
+          row(results, round, "js", policy, runJs(n, sign));
+        }
+      }
+    }
+    System.out.println();
+    System.out.println("| medians over " + rounds + " rounds | policy | burst / s | p50 ms | p99 ms |");
     System.out.println("|---|---|---|---|---|");
-    System.out.printf("| Java | %.0f | %.1f %% | %.2f | %.2f |%n", java[0], java[1], java[2], java[3]);
-    System.out.printf("| js-libp2p 3.3.11, gossipsub 17.1.1 | %.0f | %.1f %% | %.2f | %.2f |%n", js[0], js[1], js[2],
-        js[3]);
+    results.forEach((key, runs) -> System.out.printf("| %s | %s | %.0f | %.2f | %.2f |%n", key.split("/")[0],
+        key.split("/")[1], median(runs, 0), median(runs, 2), median(runs, 3)));
+  }
+
+  private static void row(Map<String, List<double[]>> results, int round, String mesh, String policy, double[] r) {
+    results.computeIfAbsent(mesh + "/" + policy, k -> new ArrayList<>()).add(r);
+    System.out.printf("| %d | %s | %s | %.0f | %.1f %% | %.2f | %.2f | %.1f |%n", round, mesh, policy, r[0], r[1], r[2],
+        r[3], java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  private static double median(List<double[]> runs, int column) {
+    double[] v = runs.stream().mapToDouble(r -> r[column]).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static long nowMicros() {
@@ -72,14 +102,16 @@ public final class GossipSubBenchmark {
     return l.toArray(new int[0][]);
   }
 
-  private static double[] runJava(int n) throws Exception {
+  private static double[] runJava(int n, boolean sign) throws Exception {
     List<JavaNode> nodes = new ArrayList<>();
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     AtomicInteger delivered = new AtomicInteger();
     try {
       for (int i = 0; i < NODES; i++) {
         // queues sized for a burst: the default validation queue (256) would drop most of it
-        JavaNode node = new JavaNode(GossipSubConfig.builder().outboundQueueSize(16384).validation(4, 16384).build());
+        JavaNode node = new JavaNode(GossipSubConfig.builder().outboundQueueSize(16384).validation(4, 16384)
+            .signaturePolicy(sign ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN)
+            .messageIdFunction(sign ? MessageIdFunction.FROM_SEQNO : MessageIdFunction.SHA256_DATA).build());
         node.gs.subscribe(TOPIC, m -> {
           latencies.add(nowMicros() - sentMicros(m.data()));
           delivered.incrementAndGet();
@@ -114,8 +146,11 @@ public final class GossipSubBenchmark {
       latencies.clear();
       delivered.set(0);
       publishers.clear();
-      for (JavaNode node : nodes) {
+      for (int k = 0; k < nodes.size(); k++) {
+        JavaNode node = nodes.get(k);
+        long offset = staggerMillis(k);
         publishers.add(Thread.ofPlatform().start(() -> {
+          sleep(offset);
           for (int i = 0; i < PACED_COUNT; i++) {
             sleep(PACED_INTERVAL_MS);
             node.gs.publish(TOPIC, payload(i));
@@ -128,7 +163,9 @@ public final class GossipSubBenchmark {
       waitUntil(() -> delivered.get() >= PACED_COUNT * NODES * (NODES - 1), 30_000);
       Map<String, Long> totals = new TreeMap<>();
       nodes.forEach(x -> x.gs.metrics().forEach((k, v) -> totals.merge(k, v, Long::sum)));
-      System.out.println("Java counters, all nodes: " + totals);
+      if (Boolean.getBoolean("bench.counters")) {
+        System.out.println("Java counters, all nodes: " + totals);
+      }
       long[] lat = latencies.stream().mapToLong(Long::longValue).toArray();
       return new double[] {burst, share, percentile(lat, 0.5), percentile(lat, 0.99)};
     } finally {
@@ -136,11 +173,11 @@ public final class GossipSubBenchmark {
     }
   }
 
-  private static double[] runJs(int n) throws Exception {
+  private static double[] runJs(int n, boolean sign) throws Exception {
     List<JsPubsubPeer> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < NODES; i++) {
-        JsPubsubPeer p = JsPubsubPeer.start(Map.of());
+        JsPubsubPeer p = JsPubsubPeer.start(Map.of("sign", sign));
         p.subscribe(TOPIC);
         nodes.add(p);
       }
@@ -182,15 +219,25 @@ public final class GossipSubBenchmark {
     }
   }
 
+  /**
+   * Paced phase: node {@code k} starts {@code k * interval / nodes} later, so the 100 messages per
+   * second arrive evenly instead of as ten simultaneous publishes every 100 ms.
+   */
+  private static long staggerMillis(int k) {
+    return (long) k * PACED_INTERVAL_MS / NODES;
+  }
+
   private static void publishAll(List<JsPubsubPeer> nodes, int count, int intervalMs) throws Exception {
     // all nodes publish at once (the common pool may have a single thread on a small machine)
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       List<CompletableFuture<Void>> runs = new ArrayList<>();
-      for (JsPubsubPeer p : nodes) {
+      for (int k = 0; k < nodes.size(); k++) {
+        JsPubsubPeer p = nodes.get(k);
+        long delay = intervalMs > 0 ? staggerMillis(k) : 0;
         runs.add(CompletableFuture.runAsync(() -> {
           try {
-            p.call("benchPublish", Map.of("topic", TOPIC, "count", count, "size", SIZE, "intervalMs", intervalMs),
-                300);
+            p.call("benchPublish", Map.of("topic", TOPIC, "count", count, "size", SIZE, "intervalMs", intervalMs,
+                "delayMs", delay), 300);
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
