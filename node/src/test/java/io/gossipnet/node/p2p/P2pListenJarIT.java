@@ -2,6 +2,7 @@ package io.gossipnet.node.p2p;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import io.gossipnet.libp2p.pubsub.JsPubsubPeer;
@@ -39,7 +40,8 @@ class P2pListenJarIT {
 
   @Test
   void twoJarListenersAndAJsPeerExchangeLinesEveryWay() throws Exception {
-    assertThat(System.getProperty("gossipnet.node.jar")).as("run by failsafe with gossipnet.node.jar").isNotNull();
+    // failsafe sets it; a surefire run picked up by a broad -Dtest pattern has no jar to run
+    assumeTrue(System.getProperty("gossipnet.node.jar") != null, "needs gossipnet.node.jar: run by failsafe after package");
     JsPubsubPeer js = JsPubsubPeer.start(Map.of("sign", true));
     closeables.add(js);
     js.subscribe(TOPIC);
