@@ -1,6 +1,10 @@
 package io.gossipnet.node.p2p;
 
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.ConnectionListener;
 import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.http.HttpResponse;
 import io.gossipnet.libp2p.http.HttpServer;
 import io.gossipnet.libp2p.http.Json;
@@ -16,11 +20,13 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,8 +37,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gossipnet p2p listen}: a bare host answering identify, ping and HTTP {@code /status}. It
- * prints {@code {"peerId": ..., "addrs": [...]}} on stdout when ready and stops on SIGTERM or when
- * stdin closes.
+ * prints {@code {"peerId": ..., "addrs": [...]}} on stdout when ready (and, for people, the same
+ * addresses one a line on stderr, with connections as they come and go) and exits 0 on SIGTERM or
+ * when stdin closes. Without {@code --listen} it takes port 4001, or a free port when 4001 is in
+ * use (a second {@code listen} on the same machine).
  *
  * <p>With {@code --topic} it runs GossipSub (StrictSign, or StrictNoSign with {@code --no-sign}),
  * subscribes to each topic, prints each received message as
@@ -46,7 +54,9 @@ import picocli.CommandLine.Option;
 @Command(name = "listen", mixinStandardHelpOptions = true,
     description = "Run a bare libp2p host (identify, ping, HTTP /status) until SIGTERM or stdin closes.")
 public final class ListenCommand implements Callable<Integer> {
-  @Option(names = "--listen", defaultValue = "/ip4/0.0.0.0/tcp/4001", description = "TCP multiaddr to listen on (default: ${DEFAULT-VALUE}).")
+  private static final String EPHEMERAL_LISTEN = "/ip4/0.0.0.0/tcp/0";
+
+  @Option(names = "--listen", defaultValue = "/ip4/0.0.0.0/tcp/4001", description = "TCP multiaddr to listen on (default: ${DEFAULT-VALUE}, or a free port when 4001 is in use).")
   String listen;
 
   @Option(names = "--key", description = "Identity key file (hex libp2p PrivateKey protobuf); created when missing.")
@@ -84,12 +94,44 @@ public final class ListenCommand implements Callable<Integer> {
     if (provideText != null && !dht) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--provide-text needs --dht");
     }
-    Host host = Host.builder().identity(KeyFiles.loadOrCreate(key)).listen(address).build();
-    HttpServer http = new HttpServer().route("/gossipnet/status/1.0.0", "/status", Set.of("GET"),
-        req -> HttpResponse.text(200, "application/json", "{\"peerId\":" + Json.quote(host.peerId().toBase58())
-            + ",\"connections\":" + host.connections().size() + "}"));
-    host.setStreamHandler(HttpServer.PROTOCOL, http);
-    host.start();
+    PrintWriter err = spec.commandLine().getErr();
+    PrivateKey identity = KeyFiles.loadOrCreate(key);
+    Host started;
+    try {
+      started = startHost(identity, address);
+    } catch (Libp2pException e) {
+      boolean defaultListen = !spec.commandLine().getParseResult().hasMatchedOption("--listen");
+      if (!defaultListen || !addressInUse(e)) {
+        err.println("p2p listen: " + Failures.describe(e));
+        err.flush();
+        return 1;
+      }
+      // A second `p2p listen` on the same machine: the default port is taken by the first.
+      Multiaddr ephemeral = Multiaddr.fromString(EPHEMERAL_LISTEN);
+      err.println("p2p listen: " + listen + " is in use; listening on " + ephemeral
+          + " (a free port) instead; choose one with --listen");
+      err.flush();
+      started = startHost(identity, ephemeral);
+    }
+    Host host = started;
+    host.addConnectionListener(new ConnectionListener() {
+      @Override
+      public void connected(Connection c) {
+        synchronized (err) {
+          err.println("p2p listen: connected to " + c.remotePeerId() + " (" + c.direction().name().toLowerCase(Locale.ROOT)
+              + ", " + c.remoteAddress() + ")");
+          err.flush();
+        }
+      }
+
+      @Override
+      public void disconnected(Connection c, String reason) {
+        synchronized (err) {
+          err.println("p2p listen: disconnected from " + c.remotePeerId() + ": " + reason);
+          err.flush();
+        }
+      }
+    });
     CountDownLatch ready = new CountDownLatch(1);
     GossipSub gossip = null;
     if (!topics.isEmpty()) {
@@ -122,7 +164,12 @@ public final class ListenCommand implements Callable<Integer> {
         } else {
           BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
           for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            publisher.publish(topics.get(0), line.getBytes(StandardCharsets.UTF_8));
+            if (publisher.publish(topics.get(0), line.getBytes(StandardCharsets.UTF_8)) == 0) {
+              synchronized (err) {
+                err.println("p2p listen: no peer on topic " + topics.get(0) + " yet; the line was not sent");
+                err.flush();
+              }
+            }
           }
         }
       } catch (java.io.IOException ignored) {
@@ -137,6 +184,7 @@ public final class ListenCommand implements Callable<Integer> {
       out.flush();
     }
     ready.countDown();
+    printBanner(err, host, addrs);
     if (kad == null) {
       for (Multiaddr a : bootstrapAddrs) {
         host.dial(a).whenComplete((c, e) -> {
@@ -164,6 +212,44 @@ public final class ListenCommand implements Callable<Integer> {
       // SIGTERM path
     }
     return 0;
+  }
+
+  /** Starts a host on {@code address} with the identify, ping and HTTP {@code /status} handlers. */
+  private static Host startHost(PrivateKey identity, Multiaddr address) throws Libp2pException {
+    Host host = Host.builder().identity(identity).listen(address).build();
+    HttpServer http = new HttpServer().route("/gossipnet/status/1.0.0", "/status", Set.of("GET"),
+        req -> HttpResponse.text(200, "application/json", "{\"peerId\":" + Json.quote(host.peerId().toBase58())
+            + ",\"connections\":" + host.connections().size() + "}"));
+    host.setStreamHandler(HttpServer.PROTOCOL, http);
+    return host.start();
+  }
+
+  private static boolean addressInUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * For people at a terminal (stderr; stdout stays JSON): the addresses to copy, one a line, and
+   * how another peer joins.
+   */
+  private void printBanner(PrintWriter err, Host host, List<String> addrs) {
+    synchronized (err) {
+      err.println("p2p listen: peer ID " + host.peerId());
+      for (String a : addrs) {
+        err.println("p2p listen: listening on " + a);
+      }
+      if (!topics.isEmpty() && !addrs.isEmpty()) {
+        String dial = addrs.stream().filter(a -> a.startsWith("/ip4/127.")).findFirst().orElse(addrs.get(0));
+        err.println("p2p listen: stdin lines are published on " + topics.get(0) + "; another peer joins with: "
+            + "gossipnet p2p listen --topic " + topics.get(0) + (noSign ? " --no-sign" : "") + " --bootstrap " + dial);
+      }
+      err.flush();
+    }
   }
 
   /** Parses {@code --bootstrap} values; each must name its peer with {@code /p2p/}. */
