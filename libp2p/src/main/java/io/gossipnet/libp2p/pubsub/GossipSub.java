@@ -106,8 +106,8 @@ public final class GossipSub implements AutoCloseable {
   private final MessageCache mcache;
   private final Set<PeerId> connecting = new HashSet<>();
   private final PeerScore scores;
-  /** Direct peers by ID (from the configuration; never changes). */
-  private final Map<PeerId, DirectPeer> direct = new LinkedHashMap<>();
+  /** Direct peers by ID, from the configuration (immutable: read without the lock). */
+  private final Map<PeerId, DirectPeer> direct;
   /** Direct peers whose refused GRAFT was logged at warning level already. */
   private final Set<PeerId> warnedDirectGraft = new HashSet<>();
   private final PeerDialer dialer;
@@ -127,7 +127,9 @@ public final class GossipSub implements AutoCloseable {
     this.selfKey = host.identity().publicKey().toProtobuf();
     this.mcache = new MessageCache(config.mcacheGossip(), config.mcacheLength());
     this.scores = new PeerScore(config.scoreParams());
-    config.directPeers().forEach(d -> direct.put(d.id(), d));
+    Map<PeerId, DirectPeer> d = new LinkedHashMap<>();
+    config.directPeers().forEach(p -> d.put(p.id(), p));
+    this.direct = Collections.unmodifiableMap(d);
     this.dialer = new PeerDialer(host, this::count, config.directPeers());
     this.validation = new ThreadPoolExecutor(config.validationWorkers(), config.validationWorkers(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.validationQueueSize()),
