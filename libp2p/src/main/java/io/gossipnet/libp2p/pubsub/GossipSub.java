@@ -367,7 +367,8 @@ public final class GossipSub implements AutoCloseable {
       mesh.forEach((t, m) -> sb.append("  mesh ").append(t).append(": ").append(m).append('\n'));
       fanout.forEach((t, m) -> sb.append("  fanout ").append(t).append(": ").append(m).append('\n'));
       for (GossipPeer p : peers.values()) {
-        sb.append("  peer ").append(p).append(direct.containsKey(p.id) ? " direct" : "").append(" topics ").append(p.topics).append(" score ")
+        sb.append("  peer ").append(p).append(direct.containsKey(p.id) ? " direct" : "").append(" topics ")
+            .append(p.topics).append(" score ")
             .append(String.format("%.2f", score(p))).append(" queued ").append(p.queued()).append('\n');
       }
     }

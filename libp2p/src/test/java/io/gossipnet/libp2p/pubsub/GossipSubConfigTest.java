@@ -62,7 +62,8 @@ class GossipSubConfigTest {
     assertThat(c.directPeers()).extracting(DirectPeer::id).containsExactly(a, b);
     assertThat(c.directPeers().get(0).addresses()).hasSize(2);
     assertThat(c.directPeers().get(0).dialAddresses()).allSatisfy(m -> assertThat(m.peerId()).contains(a));
-    assertThatThrownBy(() -> GossipSubConfig.builder().directPeers(List.of(Multiaddr.fromString("/ip4/10.0.0.1/tcp/1"))))
+    assertThatThrownBy(() -> GossipSubConfig.builder()
+        .directPeers(List.of(Multiaddr.fromString("/ip4/10.0.0.1/tcp/1"))))
         .hasMessageContaining("/p2p/");
     assertThatThrownBy(() -> new DirectPeer(a, List.of(Multiaddr.fromString("/ip4/10.0.0.1/tcp/1/p2p/" + b))))
         .hasMessageContaining("another peer");

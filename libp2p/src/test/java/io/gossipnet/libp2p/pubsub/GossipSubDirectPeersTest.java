@@ -94,7 +94,8 @@ class GossipSubDirectPeersTest {
     b.gs.subscribe(TOPIC, b::onMessage);
     JavaNode a = closeLater(new JavaNode(fast().directPeers(List.of(b.address())).directConnectTicks(5).build()));
     a.gs.subscribe(TOPIC, a::onMessage);
-    await().atMost(WAIT).until(() -> a.gs.metric("direct.connected") == 1 && a.gs.topicPeers(TOPIC).contains(b.peerId()));
+    await().atMost(WAIT).until(() -> a.gs.metric("direct.connected") == 1
+        && a.gs.topicPeers(TOPIC).contains(b.peerId()));
 
     b.host.connections(a.peerId()).forEach(Connection::close);
     await().atMost(WAIT).until(() -> !a.connectedTo(b.peerId()));

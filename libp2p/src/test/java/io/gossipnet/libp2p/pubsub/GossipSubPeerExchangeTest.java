@@ -186,7 +186,8 @@ class GossipSubPeerExchangeTest {
         new Rpc.PeerInfo(genuine.peerId().toBytes(), valid))));
     pruner.send(prune);
 
-    await().atMost(WAIT).until(() -> victim.gs.metric("px.invalidRecord") == 1 && victim.gs.metric("px.connected") == 1);
+    await().atMost(WAIT).until(() -> victim.gs.metric("px.invalidRecord") == 1
+        && victim.gs.metric("px.connected") == 1);
     assertThat(victim.connectedTo(genuine.peerId())).isTrue();
     assertThat(victim.connectedTo(impersonated.peerId())).isFalse();
     assertThat(victim.gs.metric("px.dialed")).isEqualTo(1);

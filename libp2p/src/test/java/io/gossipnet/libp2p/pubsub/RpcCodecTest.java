@@ -77,7 +77,8 @@ class RpcCodecTest {
     Rpc r = Rpc.empty();
     r.control().prune().add(new Rpc.Prune("t", 60, List.of(new Rpc.PeerInfo(new byte[] {1}, new byte[] {2}))));
     // RPC.control (3) { prune (4) { topicID (1) "t", peers (2) { peerID (1), signedPeerRecord (2) }, backoff (3) 60 } }
-    assertThat(HexFormat.of().formatHex(r.encode())).isEqualTo("1a0f" + "220d" + "0a0174" + "12060a01011201" + "02" + "183c");
+    assertThat(HexFormat.of().formatHex(r.encode()))
+        .isEqualTo("1a0f" + "220d" + "0a0174" + "12060a01011201" + "02" + "183c");
   }
 
   @Test
@@ -86,7 +87,8 @@ class RpcCodecTest {
     byte[] other = PrivateKey.generate().peerId().toBytes();
     byte[] record = new byte[300];
     Rpc r = Rpc.empty();
-    r.control().prune().add(new Rpc.Prune("t", 60, List.of(new Rpc.PeerInfo(id, record), new Rpc.PeerInfo(other, null))));
+    r.control().prune().add(new Rpc.Prune("t", 60,
+        List.of(new Rpc.PeerInfo(id, record), new Rpc.PeerInfo(other, null))));
     Rpc.Prune d = Rpc.decode(r.encode(), 1 << 20, LIMITS).control().prune().get(0);
     assertThat(d.topic()).isEqualTo("t");
     assertThat(d.backoffSeconds()).isEqualTo(60);
