@@ -1,6 +1,9 @@
 // A js-libp2p GossipSub peer for gossipnet's pubsub interop tests. One JSON object per line on
 // stdout (events and command results), one JSON command per line on stdin; exits when stdin closes.
 // Start: node peer.mjs '{"seed":"<64 hex>","sign":true,"D":6}'
+// Options besides seed/sign/listen/dht: D, Dlo, Dhi, Dscore, Dout, Dlazy, floodPublish, heartbeatInterval,
+// doPX, prunePeers, pruneBackoff (ms), directConnectTicks, directPeers (multiaddrs ending in /p2p/<id>),
+// acceptPXThreshold.
 import './node20-polyfills.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -13,7 +16,8 @@ import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromString, peerIdFromMultihash } from '@libp2p/peer-id'
+import * as Digest from 'multiformats/hashes/digest'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createInterface } from 'node:readline'
@@ -28,9 +32,17 @@ const gsOptions = {
   // many peers share 127.0.0.1 in tests: do not let IP colocation graylist them
   scoreParams: { IPColocationFactorWeight: 0 }
 }
-for (const k of ['D', 'Dlo', 'Dhi', 'Dlazy', 'floodPublish', 'heartbeatInterval']) {
+for (const k of ['D', 'Dlo', 'Dhi', 'Dscore', 'Dout', 'Dlazy', 'floodPublish', 'heartbeatInterval', 'doPX',
+  'prunePeers', 'pruneBackoff', 'directConnectTicks']) {
   if (opts[k] != null) gsOptions[k] = opts[k]
 }
+if (opts.directPeers != null) {
+  gsOptions.directPeers = opts.directPeers.map((a) => {
+    const id = a.slice(a.lastIndexOf('/p2p/') + 5)
+    return { id: peerIdFromString(id), addrs: [multiaddr(a).decapsulateCode(421)] }
+  })
+}
+if (opts.acceptPXThreshold != null) gsOptions.scoreThresholds = { acceptPXThreshold: opts.acceptPXThreshold }
 const config = {
   addresses: { listen: [opts.listen ?? '/ip4/127.0.0.1/tcp/0'] },
   transports: [tcp()],
@@ -83,7 +95,17 @@ ps.addEventListener('gossipsub:prune', (evt) => {
 for (const [method, name] of [['handleGraft', 'graftReceived'], ['handlePrune', 'pruneReceived']]) {
   const orig = ps[method].bind(ps)
   ps[method] = async (id, items) => {
-    out({ event: name, peerId: id.toString(), topics: items.map(x => x.topicID), backoff: items.map(x => x.backoff ?? null) })
+    out({
+      event: name,
+      peerId: id.toString(),
+      topics: items.map(x => x.topicID),
+      backoff: items.map(x => x.backoff ?? null),
+      // PRUNE only: the peers offered by peer exchange, and whether each came with a signed record
+      px: items.map(x => (x.peers ?? []).map(pi => ({
+        peerId: peerIdFromMultihash(Digest.decode(pi.peerID)).toString(),
+        signed: pi.signedPeerRecord != null
+      })))
+    })
     return orig(id, items)
   }
 }
@@ -146,6 +168,9 @@ const commands = {
     const latencies = benchLatencies.slice()
     if (reset) benchLatencies.length = 0
     return { latencies }
+  },
+  async connections () {
+    return { peers: node.getConnections().filter(c => c.status === 'open').map(c => c.remotePeer.toString()) }
   },
   async score ({ peerId }) {
     return { score: ps.score.score(peerId) }

@@ -146,6 +146,7 @@ public final class Identify {
         listen = prev.listenAddresses();
         observed = prev.observedAddress();
         protocols = prev.protocols();
+        signedRecord = prev.signedPeerRecordEnvelope(); // a push without a record keeps the one we have
       }
     }
 
@@ -215,7 +216,7 @@ public final class Identify {
       PeerRecord record = signedRecord == null ? null : PeerRecord.verify(signedRecord, c.remotePeerId());
       return new IdentifyInfo(protocolVersion == null ? "" : protocolVersion,
           agentVersion == null ? "" : agentVersion, key, listen == null ? List.of() : listen, observed,
-          protocols == null ? List.of() : protocols, record);
+          protocols == null ? List.of() : protocols, record, record == null ? null : signedRecord);
     }
   }
 }

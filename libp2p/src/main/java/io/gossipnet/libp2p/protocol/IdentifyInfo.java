@@ -14,6 +14,8 @@ import java.util.List;
  * @param observedAddress our address as the remote sees it (null if absent or unparsable)
  * @param protocols the protocols the remote serves
  * @param signedPeerRecord the verified signed peer record, or null if the remote sent none
+ * @param signedPeerRecordEnvelope the signed envelope {@code signedPeerRecord} was verified from, as
+ *     received (to pass on, e.g. in GossipSub peer exchange), or null with it
  */
 public record IdentifyInfo(
     String protocolVersion,
@@ -22,11 +24,21 @@ public record IdentifyInfo(
     List<Multiaddr> listenAddresses,
     Multiaddr observedAddress,
     List<String> protocols,
-    PeerRecord signedPeerRecord) {
+    PeerRecord signedPeerRecord,
+    byte[] signedPeerRecordEnvelope) {
 
-  /** Copies the lists. */
+  /** Copies the lists; the envelope is dropped when there is no verified record. */
   public IdentifyInfo {
     listenAddresses = List.copyOf(listenAddresses);
     protocols = List.copyOf(protocols);
+    if (signedPeerRecord == null) {
+      signedPeerRecordEnvelope = null;
+    }
+  }
+
+  /** Without the envelope bytes. */
+  public IdentifyInfo(String protocolVersion, String agentVersion, PublicKey publicKey, List<Multiaddr> listenAddresses,
+      Multiaddr observedAddress, List<String> protocols, PeerRecord signedPeerRecord) {
+    this(protocolVersion, agentVersion, publicKey, listenAddresses, observedAddress, protocols, signedPeerRecord, null);
   }
 }

@@ -50,6 +50,15 @@ import org.slf4j.LoggerFactory;
  * delivered to the subscriber and forwarded to the topic's mesh ({@link #forward}). Outbound RPCs
  * go through each peer's bounded queue ({@link GossipPeer}).
  *
+ * <p>Direct peers ({@link GossipSubConfig#directPeers()}) are dialled on start and every
+ * {@link GossipSubConfig#directConnectTicks()} heartbeats while not connected; they get every
+ * message of their topics we publish or forward, are never grafted nor sent gossip, a GRAFT from
+ * one is answered with PRUNE ({@code graft.direct}), and their RPCs are read whatever their score.
+ * Peer exchange: with {@link GossipSubConfig#doPx()}, a PRUNE for a full mesh offers up to
+ * {@link GossipSubConfig#prunePeers()} other peers of the topic with their signed peer records; PX
+ * received from a peer scoring at least {@link PeerScoreThresholds#acceptPx()} is dialled through
+ * {@link PeerDialer}.
+ *
  * <p>Counters are available by name from {@link #metric(String)} / {@link #metrics()}.
  */
 public final class GossipSub implements AutoCloseable {
@@ -95,6 +104,11 @@ public final class GossipSub implements AutoCloseable {
   private final MessageCache mcache;
   private final Set<PeerId> connecting = new HashSet<>();
   private final PeerScore scores;
+  /** Direct peers by ID, from the configuration (immutable: read without the lock). */
+  private final Map<PeerId, DirectPeer> direct;
+  /** Direct peers whose refused GRAFT was logged at warning level already. */
+  private final Set<PeerId> warnedDirectGraft = new HashSet<>();
+  private final PeerDialer dialer;
   private long heartbeats;
   private long lastDecayNanos = System.nanoTime();
 
@@ -111,6 +125,10 @@ public final class GossipSub implements AutoCloseable {
     this.selfKey = host.identity().publicKey().toProtobuf();
     this.mcache = new MessageCache(config.mcacheGossip(), config.mcacheLength());
     this.scores = new PeerScore(config.scoreParams());
+    Map<PeerId, DirectPeer> d = new LinkedHashMap<>();
+    config.directPeers().forEach(p -> d.put(p.id(), p));
+    this.direct = Collections.unmodifiableMap(d);
+    this.dialer = new PeerDialer(host, this::count, config.directPeers());
     this.validation = new ThreadPoolExecutor(config.validationWorkers(), config.validationWorkers(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.validationQueueSize()),
         Thread.ofPlatform().name("gossipsub-validate-", 0).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
@@ -144,6 +162,7 @@ public final class GossipSub implements AutoCloseable {
     long hb = config.heartbeatInterval().toNanos();
     gs.timer.scheduleAtFixedRate(gs::heartbeatSafely, Math.min(hb, TimeUnit.MILLISECONDS.toNanos(100)), hb,
         TimeUnit.NANOSECONDS);
+    gs.direct.values().forEach(gs.dialer::dialDirect);
     return gs;
   }
 
@@ -218,7 +237,7 @@ public final class GossipSub implements AutoCloseable {
         GossipPeer p = peers.get(id);
         if (p != null) {
           addBackoff(topic, id, UNSUBSCRIBE_BACKOFF_NANOS);
-          rpcFor(out, p).control().prune().add(prune(p, topic, UNSUBSCRIBE_BACKOFF_NANOS));
+          rpcFor(out, p).control().prune().add(prune(p, topic, UNSUBSCRIBE_BACKOFF_NANOS, false));
         }
       }
     }
@@ -249,7 +268,8 @@ public final class GossipSub implements AutoCloseable {
         if (!p.hasStream() || !p.topics.contains(topic)) {
           continue;
         }
-        if (p.isFloodsub() || (config.floodPublish() && score(p) >= config.thresholds().publish())) {
+        if (p.isFloodsub() || direct.containsKey(p.id)
+            || (config.floodPublish() && score(p) >= config.thresholds().publish())) {
           targets.add(p);
         }
       }
@@ -316,6 +336,13 @@ public final class GossipSub implements AutoCloseable {
     }
   }
 
+  /** Heartbeats run since start (for tests that wait a number of heartbeats). */
+  long heartbeats() {
+    synchronized (lock) {
+      return heartbeats;
+    }
+  }
+
   /** The value of one counter, e.g. {@code rpc.malformed}, {@code msg.duplicate}; 0 if never counted. */
   public long metric(String name) {
     LongAdder a = counters.get(name);
@@ -338,7 +365,8 @@ public final class GossipSub implements AutoCloseable {
       mesh.forEach((t, m) -> sb.append("  mesh ").append(t).append(": ").append(m).append('\n'));
       fanout.forEach((t, m) -> sb.append("  fanout ").append(t).append(": ").append(m).append('\n'));
       for (GossipPeer p : peers.values()) {
-        sb.append("  peer ").append(p).append(" topics ").append(p.topics).append(" score ")
+        sb.append("  peer ").append(p).append(direct.containsKey(p.id) ? " direct" : "").append(" topics ")
+            .append(p.topics).append(" score ")
             .append(String.format("%.2f", score(p))).append(" queued ").append(p.queued()).append('\n');
       }
     }
@@ -351,6 +379,7 @@ public final class GossipSub implements AutoCloseable {
     closed = true;
     timer.shutdownNow();
     validation.shutdownNow();
+    dialer.close();
     for (String p : PROTOCOLS) {
       host.removeStreamHandler(p);
     }
@@ -376,6 +405,8 @@ public final class GossipSub implements AutoCloseable {
       if (info.protocols().stream().noneMatch(PROTOCOLS::contains)) {
         return;
       }
+      dialer.remember(pid, info.signedPeerRecord() != null ? info.signedPeerRecord().addresses()
+          : info.listenAddresses());
       Stream s = c.newStream(PROTOCOLS).get(15, TimeUnit.SECONDS);
       GossipPeer p;
       Rpc hello = Rpc.empty();
@@ -510,8 +541,9 @@ public final class GossipSub implements AutoCloseable {
 
   private void handleRpc(GossipPeer p, Rpc rpc) {
     Map<GossipPeer, Rpc> out = new HashMap<>();
+    List<PeerDialer.Request> pxDials = new ArrayList<>();
     synchronized (lock) {
-      if (score(p) < config.thresholds().graylist()) {
+      if (score(p) < config.thresholds().graylist() && !direct.containsKey(p.id)) {
         count("rpc.graylisted");
         return;
       }
@@ -537,8 +569,11 @@ public final class GossipSub implements AutoCloseable {
         }
       }
       if (!rpc.control().isEmpty() && !p.isFloodsub()) {
-        handleControl(p, rpc.control(), out);
+        handleControl(p, rpc.control(), out, pxDials);
       }
+    }
+    for (PeerDialer.Request r : pxDials) {
+      dialer.submit(r);
     }
     for (Rpc.WireMessage m : rpc.messages()) {
       onMessage(p, m);
@@ -549,8 +584,8 @@ public final class GossipSub implements AutoCloseable {
   /** Grafts a newly subscribed peer at once if our mesh for the topic is below Dlo (as js does). */
   private void maybeGraftOnSubscribe(GossipPeer p, String topic, Rpc out) {
     Set<PeerId> m = mesh.get(topic);
-    if (m == null || m.size() >= config.dlo() || m.contains(p.id) || p.isFloodsub() || inBackoff(topic, p.id)
-        || score(p) < 0) {
+    if (m == null || m.size() >= config.dlo() || m.contains(p.id) || p.isFloodsub() || direct.containsKey(p.id)
+        || inBackoff(topic, p.id) || score(p) < 0) {
       return;
     }
     m.add(p.id);
@@ -558,15 +593,28 @@ public final class GossipSub implements AutoCloseable {
     out.control().graft().add(topic);
   }
 
-  private void handleControl(GossipPeer p, Rpc.Control c, Map<GossipPeer, Rpc> out) {
+  private void handleControl(GossipPeer p, Rpc.Control c, Map<GossipPeer, Rpc> out, List<PeerDialer.Request> pxDials) {
     for (String topic : c.graft()) {
       count("graft.received");
       Set<PeerId> m = mesh.get(topic);
       if (m == null) {
-        rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos()));
+        rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos(), false));
         continue;
       }
       if (m.contains(p.id)) {
+        continue;
+      }
+      if (direct.containsKey(p.id)) {
+        // spec v1.1: grafting a direct peer is an error to log and answer with PRUNE; like go and js
+        // no penalty and no PX: it is most likely a peering configured on one side only
+        count("graft.direct");
+        if (warnedDirectGraft.add(p.id)) {
+          LOG.warn("GRAFT on {} from direct peer {} refused with PRUNE; is the peering configured on both sides?",
+              topic, p.id);
+        } else {
+          LOG.debug("GRAFT on {} from direct peer {} refused with PRUNE", topic, p.id);
+        }
+        rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos(), false));
         continue;
       }
       if (inBackoff(topic, p.id)) {
@@ -574,12 +622,13 @@ public final class GossipSub implements AutoCloseable {
         count("graft.duringBackoff");
         penalise(p, 1);
         addBackoff(topic, p.id, config.pruneBackoff().toNanos());
-        rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos()));
+        rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos(), false));
         continue;
       }
       if (score(p) < 0 || (m.size() >= config.dhi() && !p.outbound())) {
+        // a full mesh is oversubscription: the refused peer may get PX (not one scoring below 0)
         addBackoff(topic, p.id, config.pruneBackoff().toNanos());
-        rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos()));
+        rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos(), true));
         continue;
       }
       m.add(p.id);
@@ -593,6 +642,9 @@ public final class GossipSub implements AutoCloseable {
       }
       long b = pr.backoffSeconds() > 0 ? TimeUnit.SECONDS.toNanos(pr.backoffSeconds()) : config.pruneBackoff().toNanos();
       addBackoff(pr.topic(), p.id, b);
+      if (!pr.peers().isEmpty()) {
+        acceptPx(p, pr, m != null, pxDials);
+      }
     }
     if (!c.ihave().isEmpty() && score(p) >= config.thresholds().gossip()) {
       if (++p.ihaveThisHeartbeat > config.maxIHaveMessages()) {
@@ -679,8 +731,16 @@ public final class GossipSub implements AutoCloseable {
       seen.put(id, System.nanoTime());
       int size = m.data() == null ? 0 : m.data().length;
       Set<PeerId> meshPeers = mesh.get(topic);
-      if (size >= config.idontwantMinSize() && meshPeers != null) {
-        for (PeerId pid : meshPeers) {
+      if (size >= config.idontwantMinSize()) {
+        // the peers we would forward it to: the mesh and the direct peers of the topic
+        Set<PeerId> to = new HashSet<>(meshPeers == null ? Set.of() : meshPeers);
+        for (PeerId d : direct.keySet()) {
+          GossipPeer q = peers.get(d);
+          if (q != null && q.topics.contains(topic)) {
+            to.add(d);
+          }
+        }
+        for (PeerId pid : to) {
           GossipPeer q = peers.get(pid);
           if (q != null && q != p && q.supportsIDontWant()) {
             dontWantTo.add(q);
@@ -763,7 +823,7 @@ public final class GossipSub implements AutoCloseable {
     synchronized (lock) {
       Set<PeerId> to = new HashSet<>(mesh.getOrDefault(m.topic(), Set.of()));
       for (GossipPeer p : peers.values()) {
-        if (p.isFloodsub() && p.topics.contains(m.topic())) {
+        if ((p.isFloodsub() || direct.containsKey(p.id)) && p.topics.contains(m.topic())) {
           to.add(p.id);
         }
       }
@@ -863,8 +923,10 @@ public final class GossipSub implements AutoCloseable {
   void heartbeat() {
     Map<GossipPeer, Rpc> out = new HashMap<>();
     long now = System.nanoTime();
+    boolean directConnect;
     synchronized (lock) {
       heartbeats++;
+      directConnect = heartbeats % config.directConnectTicks() == 0;
       for (Iterator<Map<PeerId, Long>> it = backoff.values().iterator(); it.hasNext(); ) {
         Map<PeerId, Long> b = it.next();
         b.values().removeIf(until -> until - now < 0);
@@ -895,7 +957,7 @@ public final class GossipSub implements AutoCloseable {
             it.remove();
             scores.prune(pid, topic);
             addBackoff(topic, p.id, config.pruneBackoff().toNanos());
-            rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos()));
+            rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos(), false));
           }
         }
         if (m.size() < config.dlo()) {
@@ -932,7 +994,7 @@ public final class GossipSub implements AutoCloseable {
               m.remove(p.id);
               scores.prune(p.id, topic);
               addBackoff(topic, p.id, config.pruneBackoff().toNanos());
-              rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos()));
+              rpcFor(out, p).control().prune().add(prune(p, topic, config.pruneBackoff().toNanos(), true));
             }
           }
         }
@@ -969,6 +1031,9 @@ public final class GossipSub implements AutoCloseable {
       }
     }
     sendAll(out);
+    if (directConnect) {
+      direct.values().forEach(dialer::dialDirect);
+    }
   }
 
   /**
@@ -1010,8 +1075,8 @@ public final class GossipSub implements AutoCloseable {
       }
       List<GossipPeer> eligible = new ArrayList<>();
       for (GossipPeer p : peers.values()) {
-        if (p.hasStream() && !p.isFloodsub() && p.topics.contains(e.getKey()) && !e.getValue().contains(p.id)
-            && score(p) >= config.thresholds().gossip()) {
+        if (p.hasStream() && !p.isFloodsub() && !direct.containsKey(p.id) && p.topics.contains(e.getKey())
+            && !e.getValue().contains(p.id) && score(p) >= config.thresholds().gossip()) {
           eligible.add(p);
         }
       }
@@ -1037,8 +1102,8 @@ public final class GossipSub implements AutoCloseable {
     }
     List<GossipPeer> c = new ArrayList<>();
     for (GossipPeer p : peers.values()) {
-      if (p.hasStream() && !p.isFloodsub() && p.topics.contains(topic) && !exclude.contains(p.id)
-          && !inBackoff(topic, p.id) && score(p) >= 0) {
+      if (p.hasStream() && !p.isFloodsub() && !direct.containsKey(p.id) && p.topics.contains(topic)
+          && !exclude.contains(p.id) && !inBackoff(topic, p.id) && score(p) >= 0) {
         c.add(p);
       }
     }
@@ -1057,8 +1122,81 @@ public final class GossipSub implements AutoCloseable {
     backoff.computeIfAbsent(topic, t -> new HashMap<>()).merge(id, until, (a, b) -> b - a > 0 ? b : a);
   }
 
-  private Rpc.Prune prune(GossipPeer p, String topic, long backoffNanos) {
-    return new Rpc.Prune(topic, p.supportsBackoff() ? TimeUnit.NANOSECONDS.toSeconds(backoffNanos) : 0);
+  /**
+   * A PRUNE for {@code p}: the backoff for v1.1+ peers, and with {@code px} (a full mesh), when
+   * {@link GossipSubConfig#doPx()} is on and {@code p} scores at least 0, up to {@code prunePeers}
+   * other peers of the topic (v1.0 peers know neither field).
+   */
+  private Rpc.Prune prune(GossipPeer p, String topic, long backoffNanos, boolean px) {
+    if (!p.supportsBackoff()) {
+      return new Rpc.Prune(topic, 0);
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(backoffNanos);
+    if (!px || !config.doPx() || config.prunePeers() == 0 || score(p) < 0) {
+      return new Rpc.Prune(topic, seconds);
+    }
+    List<Rpc.PeerInfo> offered = pxPeers(topic, p.id);
+    if (!offered.isEmpty()) {
+      count("px.sent");
+    }
+    return new Rpc.Prune(topic, seconds, offered);
+  }
+
+  /**
+   * Up to {@code prunePeers} random gossipsub peers of {@code topic} scoring at least 0, other than
+   * {@code pruned}, each with the signed peer record it sent in identify if it sent one. Direct
+   * peers are not offered: their peering is an agreement made out of band, not an invitation.
+   */
+  private List<Rpc.PeerInfo> pxPeers(String topic, PeerId pruned) {
+    List<GossipPeer> c = new ArrayList<>();
+    for (GossipPeer q : peers.values()) {
+      if (q.hasStream() && !q.isFloodsub() && !q.id.equals(pruned) && !direct.containsKey(q.id)
+          && q.topics.contains(topic) && score(q) >= 0) {
+        c.add(q);
+      }
+    }
+    Collections.shuffle(c, ThreadLocalRandom.current());
+    List<Rpc.PeerInfo> out = new ArrayList<>();
+    for (GossipPeer q : c.subList(0, Math.min(config.prunePeers(), c.size()))) {
+      IdentifyInfo info = q.connection.identify().isDone() && !q.connection.identify().isCompletedExceptionally()
+          ? q.connection.identify().getNow(null) : null;
+      out.add(new Rpc.PeerInfo(q.id.toBytes(), info == null ? null : info.signedPeerRecordEnvelope()));
+    }
+    return out;
+  }
+
+  /**
+   * The PX of a PRUNE from {@code p}: ignored for a topic we are not in or when {@code p} scores
+   * below {@code acceptPx}; else up to {@code prunePeers} of the listed peers we have no pubsub
+   * peer for are handed to the dialer (after the lock is released), which checks their records.
+   */
+  private void acceptPx(GossipPeer p, Rpc.Prune pr, boolean ourTopic, List<PeerDialer.Request> pxDials) {
+    count("px.received");
+    if (!ourTopic) {
+      count("px.ignoredTopic");
+      return;
+    }
+    if (score(p) < config.thresholds().acceptPx()) {
+      count("px.ignoredScore");
+      LOG.debug("ignoring PX from {}: score {} below {}", p.id, score(p), config.thresholds().acceptPx());
+      return;
+    }
+    List<Rpc.PeerInfo> listed = new ArrayList<>(pr.peers());
+    if (listed.size() > config.prunePeers()) {
+      Collections.shuffle(listed, ThreadLocalRandom.current());
+      listed = listed.subList(0, config.prunePeers());
+    }
+    for (Rpc.PeerInfo pi : listed) {
+      PeerId id = safePeerId(pi.peerId());
+      if (id == null) {
+        count("px.invalidPeerId");
+        continue;
+      }
+      if (id.equals(self) || peers.containsKey(id)) {
+        continue;
+      }
+      pxDials.add(new PeerDialer.Request(id, pi.signedPeerRecord()));
+    }
   }
 
   private double score(GossipPeer p) {

@@ -1,6 +1,10 @@
 package io.gossipnet.libp2p.pubsub;
 
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.multiformats.Multiaddr;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * GossipSub parameters. Defaults follow the GossipSub v1.1 spec and js-libp2p's
@@ -33,13 +37,21 @@ import java.time.Duration;
  * @param outboundQueueSize RPCs queued per peer before further forwards are dropped
  * @param scoreParams peer score parameters
  * @param thresholds score thresholds
+ * @param directPeers peers with explicit peering agreements ({@link DirectPeer}); they should list
+ *     us too
+ * @param directConnectTicks heartbeats between attempts to reconnect direct peers that are not
+ *     connected (the first attempt is made on start)
+ * @param doPx send peer exchange (other peers of the topic, with their signed peer records) when
+ *     pruning a peer because the mesh is full
+ * @param prunePeers most peers offered in one PRUNE, and most peers of one received PRUNE dialled
  */
 public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int dlazy, double gossipFactor,
     Duration heartbeatInterval, Duration fanoutTtl, int mcacheLength, int mcacheGossip, Duration seenTtl,
     Duration pruneBackoff, boolean floodPublish, SignaturePolicy signaturePolicy, MessageIdFunction messageIdFunction,
     int maxRpcSize, RpcLimits limits, int maxIHaveMessages, int maxIHaveLength, int idontwantMinSize,
     int validationWorkers, int validationQueueSize, int outboundQueueSize, PeerScoreParams scoreParams,
-    PeerScoreThresholds thresholds) {
+    PeerScoreThresholds thresholds, List<DirectPeer> directPeers, int directConnectTicks, boolean doPx,
+    int prunePeers) {
 
   public static final int DEFAULT_D = 6;
   public static final int DEFAULT_DLO = 4;
@@ -64,6 +76,10 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
   public static final int DEFAULT_VALIDATION_WORKERS = 4;
   public static final int DEFAULT_VALIDATION_QUEUE_SIZE = 256;
   public static final int DEFAULT_OUTBOUND_QUEUE_SIZE = 1024;
+  /** Heartbeats between reconnection attempts to direct peers: 300 (5 min at 1 s), as the spec and go. */
+  public static final int DEFAULT_DIRECT_CONNECT_TICKS = 300;
+  /** Peers offered in a PRUNE and accepted from one: 16, as go and js. */
+  public static final int DEFAULT_PRUNE_PEERS = 16;
 
   public GossipSubConfig {
     if (d < 0 || dlo > d || dhi < d || dscore > dhi || (d > 0 && dout > d / 2)) {
@@ -81,6 +97,13 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     }
     if (scoreParams == null || thresholds == null) {
       throw new IllegalArgumentException("score parameters and thresholds are required");
+    }
+    if (directConnectTicks < 1 || prunePeers < 0) {
+      throw new IllegalArgumentException("need directConnectTicks >= 1 and prunePeers >= 0");
+    }
+    directPeers = List.copyOf(directPeers);
+    if (directPeers.stream().map(DirectPeer::id).distinct().count() != directPeers.size()) {
+      throw new IllegalArgumentException("a direct peer is listed twice");
     }
     if (messageIdFunction == null) {
       messageIdFunction = signaturePolicy == SignaturePolicy.STRICT_SIGN
@@ -127,6 +150,10 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     private int outboundQueueSize = DEFAULT_OUTBOUND_QUEUE_SIZE;
     private PeerScoreParams scoreParams = PeerScoreParams.defaults();
     private PeerScoreThresholds thresholds = PeerScoreThresholds.defaults();
+    private final List<DirectPeer> directPeers = new ArrayList<>();
+    private int directConnectTicks = DEFAULT_DIRECT_CONNECT_TICKS;
+    private boolean doPx;
+    private int prunePeers = DEFAULT_PRUNE_PEERS;
 
     private Builder() {}
 
@@ -229,6 +256,12 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
       return this;
     }
 
+    /** Per-RPC limits, including the peer exchange entries per PRUNE. */
+    public Builder limits(RpcLimits v) {
+      this.limits = v;
+      return this;
+    }
+
     public Builder gossipLimits(int maxIHaveMessages, int maxIHaveLength) {
       this.maxIHaveMessages = maxIHaveMessages;
       this.maxIHaveLength = maxIHaveLength;
@@ -259,11 +292,61 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
       return this;
     }
 
+    /**
+     * Adds direct peers by address; each address must end in {@code /p2p/<id>}, and several
+     * addresses of one peer are merged.
+     */
+    public Builder directPeers(List<Multiaddr> addresses) {
+      for (DirectPeer p : DirectPeer.fromAddresses(addresses)) {
+        directPeer(p.id(), p.addresses());
+      }
+      return this;
+    }
+
+    /** Adds a direct peer with the addresses to dial it at (merged with any it already has). */
+    public Builder directPeer(PeerId id, List<Multiaddr> addresses) {
+      for (int i = 0; i < directPeers.size(); i++) {
+        if (directPeers.get(i).id().equals(id)) {
+          List<Multiaddr> all = new ArrayList<>(directPeers.get(i).addresses());
+          addresses.stream().filter(a -> !all.contains(a)).forEach(all::add);
+          directPeers.set(i, new DirectPeer(id, all));
+          return this;
+        }
+      }
+      directPeers.add(new DirectPeer(id, addresses));
+      return this;
+    }
+
+    /** Heartbeats between reconnection attempts to direct peers (default 300). */
+    public Builder directConnectTicks(int v) {
+      this.directConnectTicks = v;
+      return this;
+    }
+
+    /**
+     * Peer exchange: whether our PRUNEs for a full mesh offer up to {@code prunePeers} other peers
+     * of the topic (default off, as go-algorand), and how many peers of a received PRUNE we dial
+     * (default 16). Received PX is used whatever {@code doPx} says, from peers scoring at least
+     * {@link PeerScoreThresholds#acceptPx()}.
+     */
+    public Builder peerExchange(boolean doPx, int prunePeers) {
+      this.doPx = doPx;
+      this.prunePeers = prunePeers;
+      return this;
+    }
+
+    /** Turns sending peer exchange on or off, keeping {@code prunePeers}. */
+    public Builder doPx(boolean v) {
+      this.doPx = v;
+      return this;
+    }
+
     public GossipSubConfig build() {
       return new GossipSubConfig(d, dlo, dhi, dscore, dout, dlazy, gossipFactor, heartbeatInterval, fanoutTtl,
           mcacheLength, mcacheGossip, seenTtl, pruneBackoff, floodPublish, signaturePolicy, messageIdFunction,
           maxRpcSize, limits, maxIHaveMessages, maxIHaveLength, idontwantMinSize, validationWorkers,
-          validationQueueSize, outboundQueueSize, scoreParams, thresholds);
+          validationQueueSize, outboundQueueSize, scoreParams, thresholds, directPeers, directConnectTicks, doPx,
+          prunePeers);
     }
   }
 }

@@ -3,8 +3,9 @@ package io.gossipnet.libp2p.pubsub;
 /**
  * Score thresholds (GossipSub v1.1). Below {@code gossip} a peer neither gets nor is asked for
  * gossip; below {@code publish} it gets no flood-published messages; below {@code graylist} its RPCs
- * are ignored. {@code acceptPx} is kept for completeness (peer exchange is off); when the median
- * score of a mesh is below {@code opportunisticGraft}, better peers are grafted.
+ * are ignored (direct peers excepted). Peer exchange in a PRUNE is used only from a peer scoring at
+ * least {@code acceptPx}; when the median score of a mesh is below {@code opportunisticGraft},
+ * better peers are grafted.
  */
 public record PeerScoreThresholds(double gossip, double publish, double graylist, double acceptPx,
     double opportunisticGraft) {

@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.pubsub;
 
+import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.internal.wire.ProtoReader;
 import io.gossipnet.libp2p.internal.wire.ProtoWriter;
 import java.util.ArrayList;
@@ -8,9 +9,13 @@ import java.util.List;
 /**
  * The pubsub RPC protobuf ({@code RPC}, {@code Message}, {@code ControlMessage}) with a decoder
  * that enforces per-RPC element limits while it parses, so a hostile peer cannot make us build
- * huge lists: the byte size is bounded by the frame limit, the counts by {@link RpcLimits}.
+ * huge lists: the byte size is bounded by the frame limit, the counts by {@link RpcLimits}. A
+ * PRUNE's peer exchange list ({@code PeerInfo}) is counted against {@link RpcLimits#maxPxPeers()}
+ * entry by entry, and each peer ID and signed record is size-checked.
  */
 record Rpc(List<Subscription> subscriptions, List<WireMessage> messages, Control control) {
+  /** Largest signed peer record accepted in a PX entry (as {@code PeerRecord} accepts). */
+  static final int MAX_SIGNED_PEER_RECORD = 8192;
 
   record Subscription(boolean subscribe, String topic) {}
 
@@ -60,7 +65,23 @@ record Rpc(List<Subscription> subscriptions, List<WireMessage> messages, Control
 
   record IHave(String topic, List<byte[]> ids) {}
 
-  record Prune(String topic, long backoffSeconds) {}
+  /**
+   * One peer offered by peer exchange in a PRUNE ({@code PeerInfo{peerID=1, signedPeerRecord=2}}).
+   * Both fields are as received: the router parses the peer ID and verifies the record.
+   */
+  record PeerInfo(byte[] peerId, byte[] signedPeerRecord) {}
+
+  /** A PRUNE: the topic, the backoff in seconds (0: absent) and the peers offered by PX. */
+  record Prune(String topic, long backoffSeconds, List<PeerInfo> peers) {
+    Prune {
+      peers = List.copyOf(peers);
+    }
+
+    /** A PRUNE without peer exchange. */
+    Prune(String topic, long backoffSeconds) {
+      this(topic, backoffSeconds, List.of());
+    }
+  }
 
   record Control(List<IHave> ihave, List<byte[]> iwant, List<String> graft, List<Prune> prune, List<byte[]> idontwant) {
     static Control empty() {
@@ -105,6 +126,16 @@ record Rpc(List<Subscription> subscriptions, List<WireMessage> messages, Control
       }
       for (Prune p : control.prune()) {
         ProtoWriter x = new ProtoWriter().string(1, p.topic());
+        for (PeerInfo pi : p.peers()) {
+          ProtoWriter y = new ProtoWriter();
+          if (pi.peerId() != null) {
+            y.bytes(1, pi.peerId());
+          }
+          if (pi.signedPeerRecord() != null) {
+            y.bytes(2, pi.signedPeerRecord());
+          }
+          x.bytes(2, y.toByteArray());
+        }
         if (p.backoffSeconds() > 0) {
           x.varint(3, p.backoffSeconds());
         }
@@ -227,20 +258,42 @@ record Rpc(List<Subscription> subscriptions, List<WireMessage> messages, Control
           ProtoReader x = new ProtoReader(r.bytes(), Integer.MAX_VALUE);
           String topic = "";
           long backoff = 0;
+          List<PeerInfo> peers = new ArrayList<>();
           while (x.next()) {
             switch (x.field()) {
               case 1 -> topic = x.string();
+              case 2 -> {
+                // counted before the entry is copied out, so a long list fails at limit + 1
+                check(peers.size() < limits.maxPxPeers(), "too many PX peers in a PRUNE");
+                peers.add(decodePeerInfo(x.bytes()));
+              }
               case 3 -> backoff = x.varint();
-              default -> x.skip(); // peer exchange is off: PX records are ignored
+              default -> x.skip();
             }
           }
           check(c.prune().size() < limits.maxPruneMessages(), "too many PRUNEs");
-          c.prune().add(new Prune(topic, backoff));
+          c.prune().add(new Prune(topic, backoff, peers));
         }
         case 5 -> readIds(r.bytes(), c.idontwant(), limits.maxIDontWantIds(), "IDONTWANT");
         default -> r.skip();
       }
     }
+  }
+
+  private static PeerInfo decodePeerInfo(byte[] b) {
+    ProtoReader r = new ProtoReader(b, b.length);
+    byte[] id = null;
+    byte[] record = null;
+    while (r.next()) {
+      switch (r.field()) {
+        case 1 -> id = r.bytes();
+        case 2 -> record = r.bytes();
+        default -> r.skip();
+      }
+    }
+    check(id != null && id.length > 0 && id.length <= PeerId.MAX_BYTES, "PX peer ID missing or too long");
+    check(record == null || record.length <= MAX_SIGNED_PEER_RECORD, "PX signed peer record too long");
+    return new PeerInfo(id, record);
   }
 
   private static void readIds(byte[] b, List<byte[]> into, int max, String what) {

@@ -1,6 +1,7 @@
 /**
  * GossipSub (v1.0, v1.1, v1.2) and FloodSub on a {@link io.gossipnet.libp2p.Host}: the topic
- * mesh, gossip (IHAVE/IWANT/IDONTWANT), signature policies, pluggable message IDs and synchronous
- * validation before forwarding. Entry point: {@link io.gossipnet.libp2p.pubsub.GossipSub}.
+ * mesh, gossip (IHAVE/IWANT/IDONTWANT), signature policies, pluggable message IDs, synchronous
+ * validation before forwarding, explicit (direct) peering and peer exchange with signed peer
+ * records. Entry point: {@link io.gossipnet.libp2p.pubsub.GossipSub}.
  */
 package io.gossipnet.libp2p.pubsub;

@@ -3,6 +3,10 @@ package io.gossipnet.libp2p.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.multiformats.Multiaddr;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GossipSubConfigTest {
@@ -33,6 +37,37 @@ class GossipSubConfigTest {
     assertThatThrownBy(() -> GossipSubConfig.builder().degree(6, 7, 12, 4, 2, 6).build())
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> GossipSubConfig.builder().messageCache(2, 3).build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void peerExchangeIsOffAndDirectPeeringEmptyByDefaultWithGosTicksAndPrunePeers() {
+    GossipSubConfig c = GossipSubConfig.defaults();
+    assertThat(c.doPx()).isFalse();
+    assertThat(c.prunePeers()).isEqualTo(16);
+    assertThat(c.directConnectTicks()).isEqualTo(300);
+    assertThat(c.directPeers()).isEmpty();
+    assertThat(c.limits().maxPxPeers()).isEqualTo(16);
+    assertThat(c.thresholds().acceptPx()).isEqualTo(10);
+  }
+
+  @Test
+  void directPeerAddressesAreGroupedByPeerAndMustNameOne() {
+    PeerId a = PrivateKey.generate().peerId();
+    PeerId b = PrivateKey.generate().peerId();
+    GossipSubConfig c = GossipSubConfig.builder().directPeers(List.of(
+        Multiaddr.fromString("/ip4/10.0.0.1/tcp/4001/p2p/" + a),
+        Multiaddr.fromString("/ip4/10.0.0.2/tcp/4001/p2p/" + b),
+        Multiaddr.fromString("/ip6/::1/tcp/4001/p2p/" + a))).build();
+    assertThat(c.directPeers()).extracting(DirectPeer::id).containsExactly(a, b);
+    assertThat(c.directPeers().get(0).addresses()).hasSize(2);
+    assertThat(c.directPeers().get(0).dialAddresses()).allSatisfy(m -> assertThat(m.peerId()).contains(a));
+    assertThatThrownBy(() -> GossipSubConfig.builder()
+        .directPeers(List.of(Multiaddr.fromString("/ip4/10.0.0.1/tcp/1"))))
+        .hasMessageContaining("/p2p/");
+    assertThatThrownBy(() -> new DirectPeer(a, List.of(Multiaddr.fromString("/ip4/10.0.0.1/tcp/1/p2p/" + b))))
+        .hasMessageContaining("another peer");
+    assertThatThrownBy(() -> GossipSubConfig.builder().directConnectTicks(0).build())
         .isInstanceOf(IllegalArgumentException.class);
   }
 

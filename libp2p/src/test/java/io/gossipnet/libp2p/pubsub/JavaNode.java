@@ -14,8 +14,23 @@ final class JavaNode implements AutoCloseable {
   final List<PubsubMessage> received = new CopyOnWriteArrayList<>();
 
   JavaNode(GossipSubConfig config) throws Exception {
-    host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
+    this(newHost(), config);
+  }
+
+  /** A router on a host started earlier (to know its address before the router's configuration). */
+  JavaNode(Host host, GossipSubConfig config) {
+    this.host = host;
     gs = GossipSub.start(host, config);
+  }
+
+  /** A host listening on a free loopback port. */
+  static Host newHost() throws Exception {
+    return Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
+  }
+
+  /** Whether the host has an open connection to {@code peer}. */
+  boolean connectedTo(PeerId peer) {
+    return host.connections(peer).stream().anyMatch(c -> c.isOpen());
   }
 
   void onMessage(PubsubMessage m) {

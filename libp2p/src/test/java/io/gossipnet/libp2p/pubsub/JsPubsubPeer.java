@@ -30,7 +30,11 @@ public final class JsPubsubPeer implements AutoCloseable {
     return env != null ? Path.of(env) : Path.of("src/test/js-pubsub").toAbsolutePath();
   }
 
-  /** Starts a js peer; options: seed, sign (default true), D, Dlo, Dhi, Dlazy, floodPublish. */
+  /**
+   * Starts a js peer; options: seed, sign (default true), D, Dlo, Dhi, Dscore, Dout, Dlazy,
+   * floodPublish, heartbeatInterval, doPX, prunePeers, pruneBackoff, directConnectTicks, directPeers
+   * (a list of multiaddr strings ending in /p2p/), acceptPXThreshold.
+   */
   public static JsPubsubPeer start(Map<String, Object> options) throws IOException {
     return new JsPubsubPeer(JsPeer.start(peerDir(), "@libp2p/gossipsub", options));
   }
@@ -74,6 +78,11 @@ public final class JsPubsubPeer implements AutoCloseable {
   public List<String> mesh(String topic) throws Exception {
     return call("mesh", Map.of("topic", topic)).getAsJsonArray("peers").asList().stream()
         .map(e -> e.getAsString()).toList();
+  }
+
+  /** The peers js has an open connection to. */
+  public List<String> connections() throws Exception {
+    return call("connections", Map.of()).getAsJsonArray("peers").asList().stream().map(e -> e.getAsString()).toList();
   }
 
   /** Events named {@code name} matching {@code filter}. */
