@@ -1221,9 +1221,14 @@ public final class GossipSub implements AutoCloseable {
     return out.computeIfAbsent(p, k -> Rpc.empty());
   }
 
+  /**
+   * Queues each peer's RPC. A peer whose stream from us is not open yet (it spoke first: its GRAFT
+   * can arrive before identify lets us open ours) keeps the RPC in its queue until the writer
+   * starts, so an answer such as a PRUNE is not lost.
+   */
   private void sendAll(Map<GossipPeer, Rpc> out) {
     out.forEach((p, rpc) -> {
-      if (!rpc.isEmpty() && p.hasStream()) {
+      if (!rpc.isEmpty()) {
         if (p.isFloodsub()) {
           rpc = new Rpc(rpc.subscriptions(), rpc.messages(), Rpc.Control.empty());
           if (rpc.isEmpty()) {

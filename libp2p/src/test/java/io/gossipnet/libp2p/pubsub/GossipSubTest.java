@@ -259,4 +259,21 @@ class GossipSubTest {
     assertThat(p.received.stream().flatMap(r -> r.control().prune().stream()))
         .allSatisfy(pr -> assertThat(pr.backoffSeconds()).isZero());
   }
+
+  @Test
+  void aPruneAnsweringAGraftThatArrivesBeforeOurOwnStreamIsOpenStillReachesThePeer() throws Exception {
+    JavaNode v = node(GossipSubConfig.defaults());
+    v.gs.subscribe(TOPIC, v::onMessage);
+    for (int i = 0; i < 5; i++) {
+      RawPubsubPeer p = raw(GossipSub.MESHSUB_V11, true);
+      p.connect(v.address(), GossipSub.MESHSUB_V11);
+      // sent at once, usually before the router has opened its stream back to us
+      Rpc graft = Rpc.empty();
+      graft.control().graft().add("not-subscribed-" + i);
+      p.send(graft);
+      String topic = "not-subscribed-" + i;
+      await().atMost(WAIT).until(() -> p.received.stream()
+          .anyMatch(r -> r.control().prune().stream().anyMatch(pr -> pr.topic().equals(topic))));
+    }
+  }
 }
