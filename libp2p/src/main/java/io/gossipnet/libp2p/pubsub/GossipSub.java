@@ -246,7 +246,12 @@ public final class GossipSub implements AutoCloseable {
 
   /**
    * Publishes {@code data} on {@code topic} (signed under StrictSign), to every subscribed peer
-   * with flood publish, else to the mesh or fanout. Returns the number of peers it was queued for.
+   * with flood publish, else to the mesh or fanout. The topic's validator, if any, sees the message
+   * first on the caller's thread (with {@code receivedFrom} null), as go-libp2p validates local
+   * publishes: we should not send what we would penalise a peer for.
+   *
+   * @return the number of peers the message was queued for
+   * @throws PublishRejectedException if the topic's validator rejects or ignores the message
    */
   public int publish(String topic, byte[] data) {
     Rpc.WireMessage m;
@@ -259,6 +264,21 @@ public final class GossipSub implements AutoCloseable {
       m = new Rpc.WireMessage(null, data, null, topic, null, null);
     }
     MessageKey id = new MessageKey(config.messageIdFunction().messageId(m.from(), m.key(), m.seqno(), m.data()));
+    TopicValidator validator = validators.get(topic);
+    if (validator != null) {
+      ValidationResult verdict;
+      try {
+        verdict = validator.validate(new PubsubMessage(topic, data, m.from() == null ? null : self, m.seqno(),
+            id.bytes(), null));
+      } catch (RuntimeException e) {
+        count("publish.validatorFailed");
+        throw new PublishRejectedException(topic, ValidationResult.IGNORE, e);
+      }
+      if (verdict != ValidationResult.ACCEPT) {
+        count(verdict == ValidationResult.REJECT ? "publish.rejected" : "publish.ignored");
+        throw new PublishRejectedException(topic, verdict, null);
+      }
+    }
     byte[] encoded = singleMessage(m);
     List<GossipPeer> targets = new ArrayList<>();
     synchronized (lock) {

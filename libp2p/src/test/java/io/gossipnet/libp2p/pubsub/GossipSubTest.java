@@ -276,4 +276,28 @@ class GossipSubTest {
           .anyMatch(r -> r.control().prune().stream().anyMatch(pr -> pr.topic().equals(topic))));
     }
   }
+
+  @Test
+  void ourOwnPublishGoesThroughTheTopicValidatorAndIsNotSentWhenRefused() throws Exception {
+    JavaNode a = node(GossipSubConfig.defaults());
+    JavaNode b = node(GossipSubConfig.defaults());
+    a.gs.subscribe(TOPIC, a::onMessage);
+    b.gs.subscribe(TOPIC, b::onMessage);
+    a.gs.setValidator(TOPIC, m -> {
+      assertThat(m.receivedFrom()).isNull();
+      return new String(m.data(), StandardCharsets.UTF_8).startsWith("bad") ? ValidationResult.REJECT
+          : ValidationResult.ACCEPT;
+    });
+    a.host.dial(b.address()).get(10, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> a.gs.meshPeers(TOPIC).contains(b.peerId()));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.gs.publish(TOPIC, "bad one".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(PublishRejectedException.class)
+        .satisfies(e -> assertThat(((PublishRejectedException) e).verdict()).isEqualTo(ValidationResult.REJECT));
+    assertThat(a.gs.publish(TOPIC, "good one".getBytes(StandardCharsets.UTF_8))).isEqualTo(1);
+
+    await().atMost(WAIT).until(() -> b.texts().contains("good one"));
+    assertThat(b.texts()).doesNotContain("bad one");
+    assertThat(a.gs.metric("publish.rejected")).isEqualTo(1);
+  }
 }
