@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.pubsub;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,11 +10,10 @@ import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Explicit (direct) peering, GossipSub v1.1: direct peers are connected and kept connected by the
@@ -24,23 +24,7 @@ class GossipSubDirectPeersTest {
   private static final String TOPIC = "t";
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (AutoCloseable c : closeables.reversed()) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T c) {
-    closeables.add(c);
-    return c;
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   private static GossipSubConfig.Builder fast() {
     return GossipSubConfig.builder().heartbeatInterval(HEARTBEAT).floodPublish(false);
@@ -56,11 +40,11 @@ class GossipSubDirectPeersTest {
 
   @Test
   void directPeersConnectOnStartAndExchangeEveryMessageWithoutEverJoiningAMeshOrGettingGossip() throws Exception {
-    Host hostA = closeLater(JavaNode.newHost());
-    JavaNode b = closeLater(new JavaNode(fast().directPeers(List.of(addressOf(hostA))).build()));
-    JavaNode a = closeLater(new JavaNode(hostA, fast().directPeers(List.of(b.address())).build()));
+    Host hostA = closeables.add(JavaNode.newHost());
+    JavaNode b = closeables.add(new JavaNode(fast().directPeers(List.of(addressOf(hostA))).build()));
+    JavaNode a = closeables.add(new JavaNode(hostA, fast().directPeers(List.of(b.address())).build()));
     // c is an ordinary mesh peer of a: what it publishes reaches b only through a's direct link
-    JavaNode c = closeLater(new JavaNode(fast().build()));
+    JavaNode c = closeables.add(new JavaNode(fast().build()));
     for (JavaNode n : List.of(a, b, c)) {
       n.gs.subscribe(TOPIC, n::onMessage);
     }
@@ -90,9 +74,9 @@ class GossipSubDirectPeersTest {
 
   @Test
   void aDirectPeerThatDisconnectsIsRedialledAfterDirectConnectTicks() throws Exception {
-    JavaNode b = closeLater(new JavaNode(fast().build())); // b does not list a: only a redials
+    JavaNode b = closeables.add(new JavaNode(fast().build())); // b does not list a: only a redials
     b.gs.subscribe(TOPIC, b::onMessage);
-    JavaNode a = closeLater(new JavaNode(fast().directPeers(List.of(b.address())).directConnectTicks(5).build()));
+    JavaNode a = closeables.add(new JavaNode(fast().directPeers(List.of(b.address())).directConnectTicks(5).build()));
     a.gs.subscribe(TOPIC, a::onMessage);
     await().atMost(WAIT).until(() -> a.gs.metric("direct.connected") == 1
         && a.gs.topicPeers(TOPIC).contains(b.peerId()));
@@ -109,11 +93,11 @@ class GossipSubDirectPeersTest {
 
   @Test
   void aGraftFromADirectPeerIsAnsweredWithPruneWithoutPenaltyAndThePeerStaysOutOfTheMesh() throws Exception {
-    RawPubsubPeer direct = closeLater(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
-    JavaNode other = closeLater(new JavaNode(fast().build()));
+    RawPubsubPeer direct = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
+    JavaNode other = closeables.add(new JavaNode(fast().build()));
     other.gs.subscribe(TOPIC, other::onMessage);
     // peer exchange is on, yet a PRUNE for a direct peer's GRAFT offers no peers
-    JavaNode a = closeLater(new JavaNode(fast().doPx(true).directPeers(List.of(addressOf(direct.host))).build()));
+    JavaNode a = closeables.add(new JavaNode(fast().doPx(true).directPeers(List.of(addressOf(direct.host))).build()));
     a.gs.subscribe(TOPIC, a::onMessage);
     other.host.dial(a.address()).get(10, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> a.gs.protocolOf(direct.host.peerId()) != null
@@ -145,8 +129,8 @@ class GossipSubDirectPeersTest {
 
   @Test
   void aDirectPeerIsReadEvenWithAScoreBelowTheGraylistThreshold() throws Exception {
-    RawPubsubPeer direct = closeLater(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
-    JavaNode a = closeLater(new JavaNode(fast().directPeers(List.of(addressOf(direct.host))).build()));
+    RawPubsubPeer direct = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
+    JavaNode a = closeables.add(new JavaNode(fast().directPeers(List.of(addressOf(direct.host))).build()));
     a.gs.subscribe(TOPIC, a::onMessage);
     direct.connect(a.address(), GossipSub.MESHSUB_V11);
     direct.send(RawPubsubPeer.subscribe(TOPIC));

@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.pubsub;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Peer exchange, GossipSub v1.1: a router with {@code doPx} that refuses a peer because its mesh
@@ -25,26 +26,10 @@ class GossipSubPeerExchangeTest {
   private static final String TOPIC = "t";
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final PeerScoreThresholds ACCEPT_PX_FROM_ANYONE = new PeerScoreThresholds(-10, -50, -80, 0, 20);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (AutoCloseable c : closeables.reversed()) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T c) {
-    closeables.add(c);
-    return c;
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   private JavaNode subscribed(GossipSubConfig config) throws Exception {
-    JavaNode n = closeLater(new JavaNode(config));
+    JavaNode n = closeables.add(new JavaNode(config));
     n.gs.subscribe(TOPIC, n::onMessage);
     return n;
   }
@@ -66,7 +51,7 @@ class GossipSubPeerExchangeTest {
   void aPeerRefusedForAFullMeshIsOfferedTheOtherPeersOfTheTopicWithTheirSignedRecords() throws Exception {
     JavaNode member = subscribed(GossipSubConfig.defaults());
     JavaNode x = prunerWithFullMesh(true, member);
-    RawPubsubPeer refused = closeLater(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
+    RawPubsubPeer refused = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
     refused.connect(x.address(), GossipSub.MESHSUB_V11); // inbound to x: refused when x's mesh is at Dhi
     await().atMost(WAIT).until(() -> x.gs.protocolOf(refused.host.peerId()) != null); // x can answer
     Rpc subAndGraft = RawPubsubPeer.subscribe(TOPIC);
@@ -93,7 +78,7 @@ class GossipSubPeerExchangeTest {
     Rpc subAndGraft = RawPubsubPeer.subscribe(TOPIC);
     subAndGraft.control().graft().add(TOPIC);
     for (int i = 0; i < 5; i++) {
-      RawPubsubPeer p = closeLater(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
+      RawPubsubPeer p = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
       // v dials them: GRAFTs from outbound peers are accepted above Dhi, so the heartbeat must trim
       v.host.dial(p.host.listenAddresses().get(0).withPeerId(p.host.peerId())).get(10, TimeUnit.SECONDS);
       p.connect(v.address(), GossipSub.MESHSUB_V11);
@@ -122,7 +107,7 @@ class GossipSubPeerExchangeTest {
   void withoutDoPxAPruneForAFullMeshOffersNoPeers() throws Exception {
     JavaNode member = subscribed(GossipSubConfig.defaults());
     JavaNode x = prunerWithFullMesh(false, member);
-    RawPubsubPeer refused = closeLater(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
+    RawPubsubPeer refused = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
     refused.connect(x.address(), GossipSub.MESHSUB_V11);
     await().atMost(WAIT).until(() -> x.gs.protocolOf(refused.host.peerId()) != null);
     Rpc subAndGraft = RawPubsubPeer.subscribe(TOPIC);
@@ -169,9 +154,9 @@ class GossipSubPeerExchangeTest {
   void anEntryWhoseRecordIsNotSignedByTheListedPeerIsDroppedAndCountedWhileAValidOneIsDialled() throws Exception {
     JavaNode victim = subscribed(GossipSubConfig.builder().scoring(PeerScoreParams.defaults(), ACCEPT_PX_FROM_ANYONE)
         .build());
-    RawPubsubPeer pruner = closeLater(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
-    JavaNode impersonated = closeLater(new JavaNode(GossipSubConfig.defaults()));
-    JavaNode genuine = closeLater(new JavaNode(GossipSubConfig.defaults()));
+    RawPubsubPeer pruner = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
+    JavaNode impersonated = closeables.add(new JavaNode(GossipSubConfig.defaults()));
+    JavaNode genuine = closeables.add(new JavaNode(GossipSubConfig.defaults()));
     pruner.connect(victim.address(), GossipSub.MESHSUB_V11);
     pruner.send(RawPubsubPeer.subscribe(TOPIC));
     await().atMost(WAIT).until(() -> victim.gs.meshPeers(TOPIC).contains(pruner.host.peerId()));
@@ -197,8 +182,8 @@ class GossipSubPeerExchangeTest {
   void anEntryWithoutARecordIsDialledOnlyAtAnAddressWeAlreadyKnow() throws Exception {
     JavaNode victim = subscribed(GossipSubConfig.builder().scoring(PeerScoreParams.defaults(), ACCEPT_PX_FROM_ANYONE)
         .build());
-    RawPubsubPeer pruner = closeLater(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
-    JavaNode unknown = closeLater(new JavaNode(GossipSubConfig.defaults()));
+    RawPubsubPeer pruner = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
+    JavaNode unknown = closeables.add(new JavaNode(GossipSubConfig.defaults()));
     JavaNode known = subscribed(GossipSubConfig.defaults());
     // the victim learns known's addresses through identify, then the connection drops
     known.host.dial(victim.address()).get(10, TimeUnit.SECONDS);
@@ -224,7 +209,7 @@ class GossipSubPeerExchangeTest {
   void aPruneWithMorePxEntriesThanTheLimitIsRefusedWhole() throws Exception {
     JavaNode victim = subscribed(GossipSubConfig.builder().scoring(PeerScoreParams.defaults(), ACCEPT_PX_FROM_ANYONE)
         .build());
-    RawPubsubPeer pruner = closeLater(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
+    RawPubsubPeer pruner = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
     pruner.connect(victim.address(), GossipSub.MESHSUB_V11);
     pruner.send(RawPubsubPeer.subscribe(TOPIC));
     await().atMost(WAIT).until(() -> victim.gs.meshPeers(TOPIC).contains(pruner.host.peerId()));

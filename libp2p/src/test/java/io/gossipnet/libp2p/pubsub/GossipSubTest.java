@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.pubsub;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,25 +12,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The router between Java nodes and against hand-driven peers. */
 class GossipSubTest {
   private static final String TOPIC = "t";
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (AutoCloseable c : closeables.reversed()) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   private JavaNode node(GossipSubConfig config) throws Exception {
     JavaNode n = new JavaNode(config);

@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.pubsub;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Explicit peering and peer exchange between our router and js-libp2p's {@code @libp2p/gossipsub}
@@ -27,16 +28,9 @@ class JsInteropGossipSubPeeringTest {
   private static final String TOPIC = "interop-peering";
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Duration HEARTBEAT = Duration.ofMillis(200);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
   private final List<JavaNode> javaNodes = new ArrayList<>();
   private final List<JsPubsubPeer> jsNodes = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable c : closeables.reversed()) {
-      c.close();
-    }
-  }
 
   private JavaNode java(Host host, GossipSubConfig config) {
     JavaNode n = new JavaNode(host, config);

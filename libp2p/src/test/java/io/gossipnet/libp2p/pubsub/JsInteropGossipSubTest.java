@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.pubsub;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,21 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GossipSub between our router and js-libp2p's {@code @libp2p/gossipsub} 17.1.1, both directions. */
 class JsInteropGossipSubTest {
   private static final String TOPIC = "interop-topic";
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable c : closeables.reversed()) {
-      c.close();
-    }
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   private JavaNode javaNode(SignaturePolicy policy) throws Exception {
     JavaNode n = new JavaNode(GossipSubConfig.builder().signaturePolicy(policy).build());

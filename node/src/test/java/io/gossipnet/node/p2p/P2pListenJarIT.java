@@ -1,5 +1,6 @@
 package io.gossipnet.node.p2p;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,12 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import io.gossipnet.libp2p.pubsub.JsPubsubPeer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The acceptance check, with the shaded jar that {@code bin/gossipnet} runs ({@code java -jar
@@ -25,14 +24,7 @@ import org.junit.jupiter.api.Test;
 class P2pListenJarIT {
   private static final String TOPIC = "t";
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable c : closeables.reversed()) {
-      c.close();
-    }
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   private static String messagePrefix(String from, String dataPrefix) {
     return "{\"event\":\"message\",\"topic\":\"" + TOPIC + "\",\"from\":\"" + from + "\",\"data\":\"" + dataPrefix;

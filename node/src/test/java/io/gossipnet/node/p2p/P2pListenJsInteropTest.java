@@ -1,5 +1,6 @@
 package io.gossipnet.node.p2p;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,14 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class P2pListenJsInteropTest {
   private static final String TOPIC = "t";
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable c : closeables.reversed()) {
-      c.close();
-    }
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   @ParameterizedTest(name = "sign={0}, js dials the CLI={1}")
   @CsvSource({"true, true", "true, false", "false, true", "false, false"})
