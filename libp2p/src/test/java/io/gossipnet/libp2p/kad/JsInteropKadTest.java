@@ -108,7 +108,11 @@ class JsInteropKadTest {
     final KadDht dht;
 
     KadNode(KadConfig config) throws Exception {
-      host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
+      this(config, io.gossipnet.libp2p.crypto.PrivateKey.generate(), "/ip4/127.0.0.1/tcp/0");
+    }
+
+    KadNode(KadConfig config, io.gossipnet.libp2p.crypto.PrivateKey identity, String listen) throws Exception {
+      host = Host.builder().identity(identity).listen(listen).build().start();
       dht = KadDht.start(host, config);
     }
 

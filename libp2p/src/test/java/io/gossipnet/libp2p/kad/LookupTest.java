@@ -214,16 +214,21 @@ class LookupTest {
 
   /** {@code n} fresh peer IDs closer to {@code target} than every one of {@code honest}, as an attacker grinds them. */
   static List<PeerId> sybilsCloserThan(KadKey target, List<PeerId> honest, int n) {
+    return sybilKeysCloserThan(target, honest, n).stream().map(PrivateKey::peerId).toList();
+  }
+
+  /** The identity keys of {@code n} such sybils. */
+  static List<PrivateKey> sybilKeysCloserThan(KadKey target, List<PeerId> honest, int n) {
     KadKey nearestHonest = honest.stream().map(p -> KadKey.of(p.toBytes())).min(target::compareDistance)
         .orElseThrow();
-    List<PeerId> out = new ArrayList<>();
+    List<PrivateKey> out = new ArrayList<>();
     for (int tries = 0; out.size() < n; tries++) {
       if (tries > 100_000) {
         throw new IllegalStateException("could not grind sybil IDs");
       }
-      PeerId p = PrivateKey.generate().peerId();
-      if (target.compareDistance(KadKey.of(p.toBytes()), nearestHonest) < 0) {
-        out.add(p);
+      PrivateKey key = PrivateKey.generate();
+      if (target.compareDistance(KadKey.of(key.peerId().toBytes()), nearestHonest) < 0) {
+        out.add(key);
       }
     }
     return out;
