@@ -305,6 +305,7 @@ public final class KadDht implements AutoCloseable {
     try {
       IdentifyInfo info = c.identify().get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!info.protocols().contains(config.protocolId())) {
+        count("table.not_serving"); // a client, or another network's DHT
         return;
       }
       List<Multiaddr> addrs = info.listenAddresses().isEmpty() ? List.of(c.remoteAddress()) : info.listenAddresses();
