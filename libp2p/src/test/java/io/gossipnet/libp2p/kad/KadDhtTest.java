@@ -141,6 +141,21 @@ class KadDhtTest {
     assertThat(a.host.protocols()).contains("/algorand/kad/testnet");
   }
 
+  @Test
+  void aClientQueriesButIsNeitherServedNorAdmitted() throws Exception {
+    JsInteropKadTest.KadNode server = node(KadConfig.defaults());
+    JsInteropKadTest.KadNode client = node(KadConfig.defaults().withServerMode(false)
+        .withBootstrap(List.of(server.address())));
+    await().atMost(WAIT).until(() -> client.dht.inRoutingTable(server.host.peerId())
+        && server.dht.metric("table.not_serving") == 1);
+    assertThat(client.host.protocols()).doesNotContain(KadConfig.DEFAULT_PROTOCOL);
+    assertThat(server.host.protocols()).contains(KadConfig.DEFAULT_PROTOCOL);
+    assertThat(server.dht.routingTableSize()).isZero();
+    byte[] key = Capabilities.capabilityKey("served");
+    assertThat(server.dht.provide(key)).isZero(); // nobody to announce to: the client is not in its table
+    assertThat(client.dht.findProviders(key, 1)).extracting(KadPeer::id).containsExactly(server.host.peerId());
+  }
+
   // ---------------------------------------------------------------- bad input
 
   private static void send(Stream s, byte[] body) throws Exception {
