@@ -7,9 +7,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * {@code archival}, {@code gossip}) provides the content key of the capability's name, and others
  * find providers of that key. Advertising runs at once, then again every
  * {@code readvertiseInterval}; a failed round (no peers yet) is retried with exponential jittered
- * backoff from {@code retryMin} to {@code retryMax}.
+ * backoff from {@code retryMin} to {@code retryMax}. Each round runs on its own virtual thread, so
+ * a slow round of one capability does not delay the others.
  */
 public final class Capabilities implements AutoCloseable {
   /** go-algorand: re-advertise after at most 22 h. */
@@ -42,6 +46,8 @@ public final class Capabilities implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kad-capabilities").daemon().factory());
   private final Map<String, Integer> advertised = new ConcurrentHashMap<>();
+  private final ExecutorService rounds = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile boolean closed;
 
   /** Capabilities over {@code dht} with go-algorand's timing. */
   public Capabilities(KadDht dht, PeerId self) {
@@ -76,7 +82,7 @@ public final class Capabilities implements AutoCloseable {
   /** Starts advertising each capability (now, then periodically; failures retried). */
   public void advertise(String... capabilities) {
     for (String c : capabilities) {
-      timer.execute(() -> round(c, 0));
+      later(c, 0, 0);
     }
   }
 
@@ -85,7 +91,22 @@ public final class Capabilities implements AutoCloseable {
     return Map.copyOf(advertised);
   }
 
+  /** Runs a round of {@code capability} after {@code delayMillis}, off the timer thread. */
+  private void later(String capability, int failures, long delayMillis) {
+    if (closed) {
+      return;
+    }
+    try {
+      timer.schedule(() -> rounds.execute(() -> round(capability, failures)), delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed meanwhile
+    }
+  }
+
   private void round(String capability, int failures) {
+    if (closed) {
+      return;
+    }
     int sent;
     try {
       sent = dht.provide(capabilityKey(capability));
@@ -94,31 +115,44 @@ public final class Capabilities implements AutoCloseable {
     }
     if (sent > 0) {
       advertised.put(capability, sent);
-      timer.schedule(() -> round(capability, 0), readvertise.toMillis(), TimeUnit.MILLISECONDS);
+      later(capability, 0, readvertise.toMillis());
     } else {
       // exponential backoff with decorrelated jitter, capped
       double ceiling = Math.min(retryMax.toMillis(), retryMin.toMillis() * Math.pow(RETRY_BASE, failures + 1));
       long delay = (long) ThreadLocalRandom.current().nextDouble(retryMin.toMillis(), Math.max(ceiling,
           retryMin.toMillis() + 1));
-      timer.schedule(() -> round(capability, failures + 1), delay, TimeUnit.MILLISECONDS);
+      later(capability, failures + 1, delay);
     }
   }
 
-  /** Up to {@code n} peers (not us) that advertise {@code capability}, found within the find timeout. */
+  /**
+   * Up to {@code n} peers (not us) that advertise {@code capability}, found within the find
+   * timeout; none if the lookup did not finish in time (it is then abandoned).
+   */
   public List<KadPeer> peersForCapability(String capability, int n) {
+    Future<List<KadPeer>> f;
     try {
-      return CompletableFuture.supplyAsync(() -> dht.findProviders(capabilityKey(capability), n + 1))
-          .get(findTimeout.toMillis(), TimeUnit.MILLISECONDS).stream()
-          .filter(p -> !p.id().equals(self)).limit(n).toList();
-    } catch (TimeoutException e) {
+      f = rounds.submit(() -> dht.findProviders(capabilityKey(capability), n + 1));
+    } catch (RejectedExecutionException e) {
       return List.of();
-    } catch (Exception e) {
+    }
+    try {
+      return f.get(findTimeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+          .filter(p -> !p.id().equals(self)).limit(n).toList();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      return List.of();
+    } catch (ExecutionException | TimeoutException e) {
+      f.cancel(true);
       return List.of();
     }
   }
 
   @Override
   public void close() {
+    closed = true;
     timer.shutdownNow();
+    rounds.shutdownNow();
   }
 }

@@ -14,8 +14,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +22,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * A Kademlia DHT node on a {@link Host}. Requests are one length-prefixed message per stream
  * (and one reply, except for ADD_PROVIDER), as js and go send them; as a server it answers any
  * number of requests per stream. Peers enter the routing table when identify lists our DHT
- * protocol or when they answer a query.
+ * protocol (server mode), including peers that answered one of our queries.
+ *
+ * <p>Iterative queries run over one path, or over {@link KadConfig#disjointPaths()} disjoint
+ * paths (S/Kademlia, see {@link KadConfig#withDisjointPaths(int)}), each with ALPHA requests in
+ * flight and within the request and query timeouts.
  *
  * <p>Values (PUT_VALUE/GET_VALUE) are disabled, as in go-algorand: GET_VALUE is answered with
  * closer peers only and PUT_VALUE resets the stream. Counters: {@link #metric(String)}.
@@ -58,6 +63,10 @@ public final class KadDht implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kad-timer").daemon().factory());
   private volatile boolean closed;
+  /** Set once the start-up bootstrap has run; from then on the first admitted peer may trigger the self-lookup. */
+  private volatile boolean bootstrapped;
+  /** True until a self-lookup ran with at least one peer in the table. */
+  private final AtomicBoolean selfLookupPending = new AtomicBoolean(true);
 
   private record KadKeyBytes(byte[] bytes) {
     @Override
@@ -76,13 +85,14 @@ public final class KadDht implements AutoCloseable {
     this.config = config;
     this.self = host.peerId();
     this.table = new RoutingTable(self, config.k());
-    this.providers = new ProviderStore(config.providerTtl().toNanos(), config.maxProvidersPerKey());
+    this.providers = new ProviderStore(config.providerTtl().toNanos(), config.maxProvidersPerKey(),
+        config.maxProviderRecords());
   }
 
   /**
    * Starts the DHT: serves the protocol in server mode, admits identified peers that serve it,
-   * connects to the bootstrap peers and runs a self-lookup, then refreshes and re-provides
-   * periodically.
+   * connects to the bootstrap peers and runs a self-lookup (or, when there is nobody to ask yet,
+   * runs it as soon as the first peer is admitted), then refreshes and re-provides periodically.
    */
   public static KadDht start(Host host, KadConfig config) {
     KadDht dht = new KadDht(host, config);
@@ -97,7 +107,6 @@ public final class KadDht implements AutoCloseable {
         }
       }
     });
-    host.connections().forEach(c -> dht.workers.execute(() -> dht.admit(c)));
     dht.workers.execute(dht::bootstrap);
     long refresh = config.refreshInterval().toMillis();
     dht.timer.scheduleAtFixedRate(() -> dht.workers.execute(dht::refresh), refresh, refresh, TimeUnit.MILLISECONDS);
@@ -118,6 +127,11 @@ public final class KadDht implements AutoCloseable {
     return table.size();
   }
 
+  /** Whether {@code id} is in the routing table. */
+  public boolean inRoutingTable(PeerId id) {
+    return table.get(id) != null;
+  }
+
   /** The value of one counter, e.g. {@code request.malformed}; 0 if never counted. */
   public long metric(String name) {
     LongAdder a = counters.get(name);
@@ -131,26 +145,59 @@ public final class KadDht implements AutoCloseable {
     return m;
   }
 
-  /** Connects to the bootstrap peers and looks ourselves up to fill the routing table. */
+  /**
+   * Admits the peers we are already connected to, connects to the bootstrap peers and looks
+   * ourselves up to fill the routing table. If the table is still empty, the self-lookup runs when
+   * the first peer is admitted.
+   */
   public void bootstrap() {
+    for (Connection c : host.connections()) {
+      admit(c);
+    }
+    dialBootstrapPeers();
+    bootstrapped = true; // from here on, the first admitted peer triggers the pending self-lookup
+    if (table.size() > 0 && selfLookupPending.compareAndSet(true, false)) {
+      selfLookup();
+    }
+  }
+
+  private void dialBootstrapPeers() {
     for (Multiaddr a : config.bootstrap()) {
       try {
         Connection c = host.dial(a).get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         admit(c);
       } catch (Exception e) {
+        count("bootstrap.failed");
         LOG.debug("bootstrap peer {} unreachable: {}", a, e.toString());
       }
     }
-    refresh();
   }
 
+  /** The periodic refresh: dial the bootstrap peers again while the table is empty, then a self-lookup. */
   private void refresh() {
-    if (!closed && table.size() > 0) {
+    if (closed) {
+      return;
+    }
+    if (table.size() == 0) {
+      dialBootstrapPeers();
+    }
+    if (table.size() > 0) {
+      selfLookupPending.set(false);
+      selfLookup();
+    }
+  }
+
+  private void selfLookup() {
+    if (!closed) {
+      count("refresh");
       findClosestPeers(self.toBytes());
     }
   }
 
-  /** The K peers closest to {@code key} (iterative FIND_NODE). */
+  /**
+   * The K peers closest to {@code key} (iterative FIND_NODE). With {@link KadConfig#disjointPaths()}
+   * {@code d >= 2} these are the K closest over all {@code d} paths.
+   */
   public List<KadPeer> findClosestPeers(byte[] key) {
     return query(key, KadMessage.Type.FIND_NODE, 0).closest();
   }
@@ -169,10 +216,13 @@ public final class KadDht implements AutoCloseable {
    * Announces that we provide {@code multihash}: stores it locally and sends ADD_PROVIDER (with our
    * listen addresses) to the K closest peers. Returns how many peers it was sent to; the record is
    * re-announced every reprovide interval.
+   *
+   * @throws IllegalArgumentException if {@code multihash} is not a multihash of at most 80 bytes
    */
   public int provide(byte[] multihash) {
+    requireProviderKey(multihash);
     KadPeer me = new KadPeer(self, host.listenAddresses());
-    providers.add(multihash, me);
+    providers.add(multihash, me, true);
     provided.add(new KadKeyBytes(multihash.clone()));
     KadMessage add = new KadMessage(KadMessage.Type.ADD_PROVIDER, multihash, null, List.of(), List.of(me));
     int sent = 0;
@@ -185,9 +235,10 @@ public final class KadDht implements AutoCloseable {
     }
     for (Future<?> f : fs) {
       try {
-        f.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        f.get(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         sent++;
       } catch (Exception e) {
+        f.cancel(true);
         count("provide.failed");
       }
     }
@@ -204,14 +255,28 @@ public final class KadDht implements AutoCloseable {
     }
   }
 
-  /** Up to {@code count} providers of {@code multihash}: local records first, then an iterative GET_PROVIDERS. */
+  /**
+   * Up to {@code count} providers of {@code multihash}: local records first, then an iterative
+   * GET_PROVIDERS, which stops once {@code count} providers were found (with disjoint paths: and
+   * every path has found one or ended; the providers then alternate between paths).
+   *
+   * @throws IllegalArgumentException if {@code multihash} is not a multihash of at most 80 bytes
+   */
   public List<KadPeer> findProviders(byte[] multihash, int count) {
+    requireProviderKey(multihash);
     Map<PeerId, KadPeer> found = new LinkedHashMap<>();
     providers.get(multihash).forEach(p -> found.put(p.id(), p));
     if (found.size() < count) {
       query(multihash, KadMessage.Type.GET_PROVIDERS, count).providers().forEach(p -> found.putIfAbsent(p.id(), p));
     }
     return found.values().stream().limit(count).toList();
+  }
+
+  private static void requireProviderKey(byte[] key) {
+    if (!KadMessage.isProviderKey(key)) {
+      throw new IllegalArgumentException("a provider key must be a multihash of at most "
+          + KadMessage.MAX_PROVIDER_KEY + " bytes");
+    }
   }
 
   /** Sends a DHT PING to a peer we can reach; true if it answered. */
@@ -240,6 +305,7 @@ public final class KadDht implements AutoCloseable {
     try {
       IdentifyInfo info = c.identify().get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!info.protocols().contains(config.protocolId())) {
+        count("table.not_serving"); // a client, or another network's DHT
         return;
       }
       List<Multiaddr> addrs = info.listenAddresses().isEmpty() ? List.of(c.remoteAddress()) : info.listenAddresses();
@@ -249,104 +315,62 @@ public final class KadDht implements AutoCloseable {
     }
   }
 
+  /**
+   * A peer answered one of our queries: admit it with the addresses it announces itself (identify
+   * on our connection to it), not the ones a third party reported. Runs off the query thread, as a
+   * full bucket's liveness check may take a request timeout.
+   */
+  private void answered(KadPeer p) {
+    if (closed) {
+      return;
+    }
+    try {
+      workers.execute(() -> host.connections(p.id()).stream().filter(Connection::isOpen).findFirst()
+          .ifPresentOrElse(this::admit, () -> addPeer(p)));
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
   private void addPeer(KadPeer p) {
-    if (p.id().equals(self)) {
+    if (p.id().equals(self) || closed) {
       return;
     }
     if (table.add(p, this::ping)) {
       count("table.added");
+      if (bootstrapped && selfLookupPending.compareAndSet(true, false)) {
+        workers.execute(this::selfLookup); // started alone: look ourselves up now that someone can answer
+      }
     }
   }
 
   // ---------------------------------------------------------------- iterative queries
 
-  private record QueryResult(List<KadPeer> closest, List<KadPeer> providers) {}
-
   /**
-   * An iterative query: ask the ALPHA closest not yet asked peers in parallel, merge the closer
-   * peers they return, and stop when the K closest known peers have all answered or failed, when
-   * enough providers were found, or at the query deadline.
+   * An iterative query over {@link KadConfig#lookupPaths()} disjoint paths (see {@link Lookup}),
+   * each request bounded by the request timeout and the whole by the query timeout.
    */
-  private QueryResult query(byte[] key, KadMessage.Type type, int wantProviders) {
+  Lookup.Result query(byte[] key, KadMessage.Type type, int wantProviders) {
     KadKey target = KadKey.of(key);
-    Comparator<KadPeer> byDistance = Comparator.comparing((KadPeer p) -> KadKey.of(p.id().toBytes()),
-        target::compareDistance);
-    Map<PeerId, KadPeer> candidates = new LinkedHashMap<>();
-    table.closest(target, config.k()).forEach(p -> candidates.put(p.id(), p));
-    Set<PeerId> asked = new HashSet<>();
-    Set<PeerId> answered = new HashSet<>();
-    Map<PeerId, KadPeer> found = new LinkedHashMap<>();
-    ExecutorCompletionService<Object[]> cs = new ExecutorCompletionService<>(workers);
-    int inFlight = 0;
-    long deadline = System.nanoTime() + config.queryTimeout().toNanos();
     KadMessage req = KadMessage.request(type, key);
-    while (true) {
-      List<KadPeer> sorted = candidates.values().stream().sorted(byDistance).toList();
-      List<KadPeer> topK = sorted.stream().filter(p -> !asked.contains(p.id()) || answered.contains(p.id()))
-          .limit(config.k()).toList();
-      for (KadPeer p : topK) {
-        if (inFlight >= config.alpha()) {
-          break;
-        }
-        if (asked.add(p.id())) {
-          inFlight++;
-          cs.submit(() -> {
-            try {
-              return new Object[] {p, request(p, req, true)};
-            } catch (Exception e) {
-              return new Object[] {p, null};
-            }
-          });
-        }
-      }
-      if (inFlight == 0 || (wantProviders > 0 && found.size() >= wantProviders)) {
-        break;
-      }
-      long left = deadline - System.nanoTime();
-      Future<Object[]> done;
-      try {
-        done = left > 0 ? cs.poll(left, TimeUnit.NANOSECONDS) : null;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      if (done == null) {
-        count("query.timeout");
-        break;
-      }
-      inFlight--;
-      Object[] r;
-      try {
-        r = done.get();
-      } catch (Exception e) {
-        continue;
-      }
-      KadPeer p = (KadPeer) r[0];
-      KadMessage reply = (KadMessage) r[1];
-      if (reply == null) {
-        candidates.remove(p.id()); // failed: not among the closest we report
-        continue;
-      }
-      answered.add(p.id());
-      addPeer(p);
-      for (KadPeer c : reply.closer()) {
-        if (!c.id().equals(self)) {
-          candidates.merge(c.id(), c, (a, b) -> a.addresses().isEmpty() ? b : a);
-        }
-      }
-      for (KadPeer pr : reply.providers()) {
-        found.putIfAbsent(pr.id(), pr);
-      }
-    }
-    List<KadPeer> closest = candidates.values().stream().filter(p -> answered.contains(p.id())
-        || !asked.contains(p.id())).sorted(byDistance).limit(config.k()).toList();
+    Lookup lookup = new Lookup(target, self, config.k(), config.alpha(), config.lookupPaths(), wantProviders,
+        config.queryTimeout(), workers, p -> request(p, req, true), this::answered, this::add);
+    Lookup.Result r = lookup.run(table.closest(target, config.k()));
     count("query." + type.name().toLowerCase());
-    return new QueryResult(closest, new ArrayList<>(found.values()));
+    return r;
   }
 
   // ---------------------------------------------------------------- wire
 
-  private Connection connect(KadPeer p) throws Exception {
+  private static long left(long deadline) throws TimeoutException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new TimeoutException("DHT request timed out");
+    }
+    return left;
+  }
+
+  private Connection connect(KadPeer p, long deadline) throws Exception {
     for (Connection c : host.connections(p.id())) {
       if (c.isOpen()) {
         return c;
@@ -355,8 +379,9 @@ public final class KadDht implements AutoCloseable {
     Exception last = new IOException("no address for " + p.id());
     for (Multiaddr a : p.addresses()) {
       try {
-        return host.dial(a.withoutPeerId().withPeerId(p.id()))
-            .get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return host.dial(a.withoutPeerId().withPeerId(p.id())).get(left(deadline), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw e;
       } catch (Exception e) {
         last = e;
       }
@@ -364,23 +389,46 @@ public final class KadDht implements AutoCloseable {
     throw last;
   }
 
-  /** One request on a fresh stream; the reply, or null when none is expected. */
+  /**
+   * One request on a fresh stream; the reply, or null when none is expected. The whole request
+   * (dial, stream, write, reply) must finish within the request timeout: at the deadline the stream
+   * is reset, so a peer that drips its reply byte by byte cannot hold the request longer.
+   */
   private KadMessage request(KadPeer p, KadMessage msg, boolean expectReply) throws Exception {
-    Connection c = connect(p);
-    Stream s = c.newStream(config.protocolId()).get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+    Connection c = connect(p, deadline);
+    Stream s = c.newStream(config.protocolId()).get(left(deadline), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> guard;
     try {
-      s.setReadTimeout(config.requestTimeout());
+      guard = timer.schedule(s::reset, left(deadline), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException | TimeoutException e) {
+      s.reset();
+      throw e;
+    }
+    try {
+      s.setReadTimeout(Duration.ofNanos(left(deadline)));
       write(s, msg);
       if (!expectReply) {
         s.closeWrite();
         return null;
       }
-      KadMessage reply = read(s.in());
+      KadMessage reply;
+      try {
+        reply = read(s.in());
+      } catch (IllegalArgumentException e) {
+        count("response.malformed");
+        throw e;
+      }
       if (reply == null) {
         throw new IOException("stream closed before the reply");
       }
+      if (reply.type() != msg.type()) {
+        count("response.malformed");
+        throw new IOException("reply of type " + reply.type() + " to " + msg.type());
+      }
       return reply;
     } finally {
+      guard.cancel(false);
       s.close();
     }
   }
@@ -396,7 +444,7 @@ public final class KadDht implements AutoCloseable {
 
   /** Reads one message; null at end of stream. Throws IllegalArgumentException when it is too big or malformed. */
   private KadMessage read(InputStream in) throws IOException {
-    long len = Varint.read(in);
+    long len = readLength(in);
     if (len < 0) {
       return null;
     }
@@ -405,9 +453,28 @@ public final class KadDht implements AutoCloseable {
     }
     byte[] body = in.readNBytes((int) len);
     if (body.length != len) {
-      throw new IOException("truncated DHT message");
+      throw new IllegalArgumentException("DHT message truncated at " + body.length + " of " + len + " bytes");
     }
     return KadMessage.decode(body, config.maxMessageSize());
+  }
+
+  /** The varint length prefix; -1 at end of stream; IllegalArgumentException if cut short or too long. */
+  private static long readLength(InputStream in) throws IOException {
+    long value = 0;
+    for (int i = 0; i < Varint.MAX_BYTES; i++) {
+      int b = in.read();
+      if (b < 0) {
+        if (i == 0) {
+          return -1;
+        }
+        throw new IllegalArgumentException("DHT message length prefix cut short");
+      }
+      value |= (long) (b & 0x7F) << (7 * i);
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException("DHT message length prefix longer than " + Varint.MAX_BYTES + " bytes");
   }
 
   /** Serves requests on an inbound stream until the remote closes it. */
@@ -428,6 +495,13 @@ public final class KadDht implements AutoCloseable {
         return;
       }
       count("request." + m.type().name().toLowerCase());
+      boolean providerRequest = m.type() == KadMessage.Type.GET_PROVIDERS || m.type() == KadMessage.Type.ADD_PROVIDER;
+      if (providerRequest && !KadMessage.isProviderKey(m.key())) {
+        count("request.bad_key"); // as go and js: provider keys are multihashes (go: at most 80 bytes)
+        LOG.debug("{} sent {} with a key that is not a multihash", from, m.type());
+        s.reset();
+        return;
+      }
       KadMessage reply = handle(from, m);
       if (reply == null) {
         if (m.type() == KadMessage.Type.PUT_VALUE) {
@@ -436,7 +510,7 @@ public final class KadDht implements AutoCloseable {
         }
         continue;
       }
-      write(s, reply);
+      write(s, reply.fitTo(config.maxMessageSize()));
     }
   }
 
@@ -457,9 +531,12 @@ public final class KadDht implements AutoCloseable {
       case ADD_PROVIDER -> {
         for (KadPeer p : m.providers()) {
           // only the provider itself may announce, and it must say where it is
-          if (p.id().equals(from) && !p.addresses().isEmpty() && key.length > 0) {
-            providers.add(key, p);
-            count("provider.added");
+          if (p.id().equals(from) && !p.addresses().isEmpty()) {
+            if (providers.add(key, p, false)) {
+              count("provider.added");
+            } else {
+              count("provider.store_full");
+            }
           } else {
             count("provider.rejected");
           }
@@ -475,7 +552,11 @@ public final class KadDht implements AutoCloseable {
   }
 
   private void count(String name) {
-    counters.computeIfAbsent(name, k -> new LongAdder()).increment();
+    add(name, 1);
+  }
+
+  private void add(String name, long n) {
+    counters.computeIfAbsent(name, k -> new LongAdder()).add(n);
   }
 
   /** Completes when the routing table has at least {@code n} peers (polling), for callers that wait for bootstrap. */

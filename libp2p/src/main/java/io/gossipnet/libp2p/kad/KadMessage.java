@@ -4,6 +4,7 @@ import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.internal.wire.ProtoReader;
 import io.gossipnet.libp2p.internal.wire.ProtoWriter;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
+import io.gossipnet.libp2p.multiformats.Varint;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,8 @@ record KadMessage(Type type, byte[] key, byte[] record, List<KadPeer> closer, Li
   /** At most this many peers per list and addresses per peer are decoded. */
   static final int MAX_PEERS = 64;
   static final int MAX_ADDRS = 16;
+  /** Largest provider key accepted (as go-libp2p-kad-dht). */
+  static final int MAX_PROVIDER_KEY = 80;
 
   enum Type {
     PUT_VALUE, GET_VALUE, ADD_PROVIDER, GET_PROVIDERS, FIND_NODE, PING;
@@ -30,6 +33,47 @@ record KadMessage(Type type, byte[] key, byte[] record, List<KadPeer> closer, Li
 
   static KadMessage request(Type type, byte[] key) {
     return new KadMessage(type, key, null, List.of(), List.of());
+  }
+
+  /**
+   * True if {@code key} is a well-formed multihash ({@code <varint code><varint length><digest>},
+   * the digest exactly {@code length} bytes) of at most {@link #MAX_PROVIDER_KEY} bytes: the keys
+   * of provider records.
+   */
+  static boolean isProviderKey(byte[] key) {
+    if (key == null || key.length < 2 || key.length > MAX_PROVIDER_KEY) {
+      return false;
+    }
+    try {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(key);
+      Varint.read(b); // hash function code
+      long len = Varint.read(b);
+      return len == b.remaining();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * This message with at most {@link #MAX_PEERS} peers per list, and with peers dropped from the
+   * end of the provider list, then of the closer list, until it encodes to at most
+   * {@code maxBytes}: a reply we send is one our own decoder (and a peer's size check) accepts.
+   */
+  KadMessage fitTo(int maxBytes) {
+    List<KadPeer> c = new ArrayList<>(closer.subList(0, Math.min(closer.size(), MAX_PEERS)));
+    List<KadPeer> p = new ArrayList<>(providers.subList(0, Math.min(providers.size(), MAX_PEERS)));
+    KadMessage m = new KadMessage(type, key, record, c, p);
+    int size = m.encode().length;
+    while (size > maxBytes && (!p.isEmpty() || !c.isEmpty())) {
+      KadPeer dropped = p.isEmpty() ? c.removeLast() : p.removeLast();
+      size -= peerFieldSize(dropped);
+    }
+    return new KadMessage(type, key, record, List.copyOf(c), List.copyOf(p));
+  }
+
+  private static int peerFieldSize(KadPeer p) {
+    int n = encodePeer(p).length;
+    return 1 + Varint.size(n) + n;
   }
 
   byte[] encode() {

@@ -62,6 +62,9 @@ class JsInteropKadTest {
     j.host.dial(js.address()).get(10, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> j.dht.routingTableSize() == 1 && jsTableSize(js) == 1);
     js.call("provide", Map.of("text", "provided-by-js"));
+    // js answers GET_PROVIDERS from its peer store, which does not hold js itself: Java learns of
+    // js as a provider from js's ADD_PROVIDER, which may land after js's provide() returned
+    await().atMost(WAIT).until(() -> j.dht.metric("provider.added") == 1);
     List<KadPeer> found = j.dht.findProviders(textKey("provided-by-js"), 1);
     assertThat(found).extracting(KadPeer::id).containsExactly(js.peerId());
     assertThat(found.get(0).addresses()).isNotEmpty();
@@ -91,7 +94,9 @@ class JsInteropKadTest {
     a.host.dial(b.address()).get(10, TimeUnit.SECONDS);
     c.host.dial(b.address()).get(10, TimeUnit.SECONDS);
     d.dial(a.address());
-    await().atMost(WAIT).until(() -> jsTableSize(b) == 2 && a.dht.routingTableSize() == 2 && jsTableSize(d) >= 1);
+    // (A also learns C from B on its own: its first admitted peer triggers its self-lookup)
+    await().atMost(WAIT).until(() -> jsTableSize(b) >= 2 && a.dht.inRoutingTable(b.peerId())
+        && a.dht.inRoutingTable(d.peerId()) && jsTableSize(d) >= 1);
 
     KadPeer found = a.dht.findPeer(c.host.peerId()).orElseThrow();
     assertThat(found.addresses()).contains(c.host.listenAddresses().get(0));
@@ -102,13 +107,47 @@ class JsInteropKadTest {
     assertThat(a.dht.metric("request.find_node")).isPositive();
   }
 
+  @Test
+  void javaWithTwoDisjointPathsFindsAJsProvider() throws Exception {
+    // js B2 - js B1, both known to a Java client with two paths: each path starts from one js peer,
+    // and the js peer each names (the other one) belongs to the other path
+    JsPubsubPeer b1 = js();
+    JsPubsubPeer b2 = js();
+    b2.dial(b1.address());
+    KadNode a = new KadNode(KadConfig.defaults().withProtocolId(PROTOCOL).withServerMode(false).withDisjointPaths(2));
+    closeables.add(a);
+    a.host.dial(b1.address()).get(10, TimeUnit.SECONDS);
+    a.host.dial(b2.address()).get(10, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> a.dht.routingTableSize() == 2 && jsTableSize(b1) == 1 && jsTableSize(b2) == 1);
+    b1.call("provide", Map.of("text", "provided-by-js-to-two-paths"));
+
+    // b2 holds the record once b1's ADD_PROVIDER landed (b1 does not serve itself as a provider)
+    Lookup.Result[] last = new Lookup.Result[1];
+    await().atMost(WAIT).until(() -> {
+      last[0] = a.dht.query(textKey("provided-by-js-to-two-paths"), KadMessage.Type.GET_PROVIDERS, 0);
+      return !last[0].providers().isEmpty();
+    });
+    Lookup.Result r = last[0];
+    assertThat(r.providers()).extracting(KadPeer::id).containsExactly(b1.peerId());
+    assertThat(r.queried()).allSatisfy(q -> assertThat(q).hasSize(1));
+    assertThat(r.queried().stream().flatMap(List::stream).toList())
+        .containsExactlyInAnyOrder(b1.peerId(), b2.peerId());
+    assertThat(a.dht.metric("query.disjoint.skipped")).isPositive();
+    assertThat(a.dht.findProviders(textKey("provided-by-js-to-two-paths"), 1)).extracting(KadPeer::id)
+        .containsExactly(b1.peerId());
+  }
+
   /** A host with a DHT. */
   static final class KadNode implements AutoCloseable {
     final Host host;
     final KadDht dht;
 
     KadNode(KadConfig config) throws Exception {
-      host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
+      this(config, io.gossipnet.libp2p.crypto.PrivateKey.generate(), "/ip4/127.0.0.1/tcp/0");
+    }
+
+    KadNode(KadConfig config, io.gossipnet.libp2p.crypto.PrivateKey identity, String listen) throws Exception {
+      host = Host.builder().identity(identity).listen(listen).build().start();
       dht = KadDht.start(host, config);
     }
 
