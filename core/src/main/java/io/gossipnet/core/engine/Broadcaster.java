@@ -103,7 +103,7 @@ final class Broadcaster {
       Request r;
       try {
         // One at a time: a later high-priority request must overtake earlier bulk ones.
-        if (queue.drainTo(next, 1, TimeUnit.SECONDS.toNanos(1)) == 0) {
+        if (queue.drainTo(next, 1, PriorityQueuePair.NO_TIMEOUT) == 0) {
           continue;
         }
       } catch (InterruptedException e) {

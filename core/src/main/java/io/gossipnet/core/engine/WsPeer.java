@@ -266,7 +266,7 @@ public final class WsPeer
     DisconnectReason reason = null;
     try {
       while (reason == null) {
-        if (sendQueue.drainTo(batch, MAX_WRITE_BATCH, TimeUnit.SECONDS.toNanos(1)) == 0) {
+        if (sendQueue.drainTo(batch, MAX_WRITE_BATCH, PriorityQueuePair.NO_TIMEOUT) == 0) {
           if (sendQueue.isClosed()) {
             break;
           }
