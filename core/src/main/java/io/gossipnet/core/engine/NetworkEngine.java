@@ -282,8 +282,10 @@ public class NetworkEngine implements GossipNode {
     Tag tag = msg.tag();
     if (config.enableOutgoingMessageFiltering()
         && msg.data().length >= config.messageFilterSize()
-        && !tag.equals(Tags.MS)) {
-      // Tell the other peers we have this one, so they do not send it to us too.
+        && !tag.equals(Tags.MS)
+        && hasPeerOtherThan(peer)) {
+      // Tell the other peers we have this one, so they do not send it to us too. With no other
+      // peer there is nobody to tell, and the digest is not computed.
       byte[] digest = Digest.of(tag, msg.data()).toBytes();
       try {
         broadcaster.broadcast(Tags.MS, digest, false, peer);
@@ -308,6 +310,15 @@ public class NetworkEngine implements GossipNode {
       case RESPOND -> peer.respond(msg, out);
       default -> {}
     }
+  }
+
+  private boolean hasPeerOtherThan(WsPeer peer) {
+    for (WsPeer p : peers) {
+      if (p != peer) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void verifyIdentity(IncomingMessage msg, WsPeer peer) {
