@@ -4,7 +4,6 @@ import io.gossipnet.core.GossipException;
 import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.Peer;
 import io.gossipnet.core.Tag;
-import io.gossipnet.core.filter.Digest;
 import io.gossipnet.core.metrics.NetworkMetrics;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +102,7 @@ final class Broadcaster {
       Request r;
       try {
         // One at a time: a later high-priority request must overtake earlier bulk ones.
-        if (queue.drainTo(next, 1, TimeUnit.SECONDS.toNanos(1)) == 0) {
+        if (queue.drainTo(next, 1, PriorityQueuePair.NO_TIMEOUT) == 0) {
           continue;
         }
       } catch (InterruptedException e) {
@@ -163,12 +162,12 @@ final class Broadcaster {
     metrics.broadcasts.increment();
   }
 
-  /** Builds the frame once, with the digest the outgoing filters use for large messages. */
+  /**
+   * Builds the frame once; large messages are marked for the outgoing filters, which hash them
+   * only if a peer's filter holds a digest ({@link OutboundMessage#digest}).
+   */
   OutboundMessage prepare(Tag tag, byte[] data, long enqueueNanos) {
-    Digest digest =
-        config.enableOutgoingMessageFiltering() && data.length >= config.messageFilterSize()
-            ? Digest.of(tag, data)
-            : null;
-    return new OutboundMessage(OutboundMessage.frame(tag, data), tag.code(), digest, enqueueNanos, null);
+    boolean filterable = config.enableOutgoingMessageFiltering() && data.length >= config.messageFilterSize();
+    return new OutboundMessage(OutboundMessage.frame(tag, data), tag.code(), filterable, enqueueNanos, null);
   }
 }

@@ -47,7 +47,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,7 +75,7 @@ public class NetworkEngine implements GossipNode {
   private final NetworkMetrics metrics;
   private final Multiplexer multiplexer = new Multiplexer();
   private final Broadcaster broadcaster;
-  private final ArrayBlockingQueue<Delivery> readBuffer;
+  private final HandlerQueue<Delivery> readBuffer;
   private final Phonebook phonebook;
   private final IdentityChallengeScheme identity;
   private final IdentityTracker identityTracker;
@@ -126,7 +125,7 @@ public class NetworkEngine implements GossipNode {
     this.identity = config.enableIdentityChallenge() ? identity : null;
     this.identityTracker = identityTracker == null ? IdentityTracker.noop() : identityTracker;
     this.broadcaster = new Broadcaster(config, metrics, () -> peers);
-    this.readBuffer = new ArrayBlockingQueue<>(config.effectiveReadBufferSize());
+    this.readBuffer = new HandlerQueue<>(config.effectiveReadBufferSize());
     this.phonebook = createPhonebook();
     this.incomingFilter =
         config.enableIncomingMessageFilter()
@@ -206,6 +205,7 @@ public class NetworkEngine implements GossipNode {
     }
     joinAll(closers);
     transport.stop();
+    readBuffer.close();
     for (Thread t : workers) {
       t.interrupt();
     }
@@ -259,12 +259,12 @@ public class NetworkEngine implements GossipNode {
     while (!stopped.get()) {
       Delivery d;
       try {
-        d = readBuffer.poll(1, TimeUnit.SECONDS);
+        d = readBuffer.take();
       } catch (InterruptedException e) {
         return;
       }
       if (d == null) {
-        continue;
+        return;
       }
       d.peer.messageTaken();
       long start = System.nanoTime();
@@ -282,8 +282,10 @@ public class NetworkEngine implements GossipNode {
     Tag tag = msg.tag();
     if (config.enableOutgoingMessageFiltering()
         && msg.data().length >= config.messageFilterSize()
-        && !tag.equals(Tags.MS)) {
-      // Tell the other peers we have this one, so they do not send it to us too.
+        && !tag.equals(Tags.MS)
+        && hasPeerOtherThan(peer)) {
+      // Tell the other peers we have this one, so they do not send it to us too. With no other
+      // peer there is nobody to tell, and the digest is not computed.
       byte[] digest = Digest.of(tag, msg.data()).toBytes();
       try {
         broadcaster.broadcast(Tags.MS, digest, false, peer);
@@ -308,6 +310,15 @@ public class NetworkEngine implements GossipNode {
       case RESPOND -> peer.respond(msg, out);
       default -> {}
     }
+  }
+
+  private boolean hasPeerOtherThan(WsPeer peer) {
+    for (WsPeer p : peers) {
+      if (p != peer) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void verifyIdentity(IncomingMessage msg, WsPeer peer) {

@@ -5,22 +5,29 @@ import io.gossipnet.core.interest.TagSet;
 
 /**
  * A message on its way out, prepared once and shared by every peer queue it is put in: the frame
- * (tag + payload), the digest used by the outgoing filter, and when it was queued. A control entry
- * ({@link #controlTags} set) carries a new message-of-interest filter to the write loop instead of
- * a frame.
+ * (tag + payload), whether the outgoing filter applies to it, and when it was queued. A control
+ * entry ({@link #controlTags} set) carries a new message-of-interest filter to the write loop
+ * instead of a frame.
+ *
+ * <p>The digest the outgoing filters compare (SHA-512/256 of tag and payload, i.e. of the frame) is
+ * computed the first time a peer whose filter holds any digest asks for it, once for all peers; a
+ * message that only goes to peers that never announced a digest is never hashed.
  */
 final class OutboundMessage {
   final byte[] frame;
   final int tagCode;
-  final Digest digest;
+  /** Whether the outgoing filters compare this message's digest. */
+  final boolean filterable;
   final long enqueueNanos;
   final Runnable onRelease;
   final TagSet controlTags;
+  /** Computed on first use; only the broadcaster thread asks for it. */
+  private Digest digest;
 
-  OutboundMessage(byte[] frame, int tagCode, Digest digest, long enqueueNanos, Runnable onRelease) {
+  OutboundMessage(byte[] frame, int tagCode, boolean filterable, long enqueueNanos, Runnable onRelease) {
     this.frame = frame;
     this.tagCode = tagCode;
-    this.digest = digest;
+    this.filterable = filterable;
     this.enqueueNanos = enqueueNanos;
     this.onRelease = onRelease;
     this.controlTags = null;
@@ -29,7 +36,7 @@ final class OutboundMessage {
   private OutboundMessage(TagSet controlTags, long enqueueNanos) {
     this.frame = null;
     this.tagCode = -1;
-    this.digest = null;
+    this.filterable = false;
     this.enqueueNanos = enqueueNanos;
     this.onRelease = null;
     this.controlTags = controlTags;
@@ -46,6 +53,16 @@ final class OutboundMessage {
     f[1] = tag.secondByte();
     System.arraycopy(payload, 0, f, 2, payload.length);
     return f;
+  }
+
+  /** The digest of the frame ({@link Digest#of} of tag and payload), computed once. */
+  Digest digest() {
+    Digest d = digest;
+    if (d == null) {
+      d = Digest.ofFrame(frame);
+      digest = d;
+    }
+    return d;
   }
 
   void release() {

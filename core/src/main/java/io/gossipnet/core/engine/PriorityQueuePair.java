@@ -137,8 +137,16 @@ final class PriorityQueuePair<T> {
   }
 
   /**
+   * A timeout for {@link #drainTo} that waits without a timer, until an entry arrives, the pair is
+   * closed or the thread is interrupted. A timed wait on a virtual thread schedules and cancels a
+   * timer task on every park, which cost the busy loops a wake-up of the JDK's delay scheduler
+   * per wait.
+   */
+  static final long NO_TIMEOUT = Long.MAX_VALUE;
+
+  /**
    * Moves up to {@code max} entries into {@code out}, high priority first, waiting up to {@code
-   * timeoutNanos} for the first one.
+   * timeoutNanos} ({@link #NO_TIMEOUT}: without a timeout) for the first one.
    *
    * @return the number moved; 0 on timeout or when closed and empty
    */
@@ -152,7 +160,11 @@ final class PriorityQueuePair<T> {
         }
         waitingConsumers++;
         try {
-          remaining = notEmpty.awaitNanos(remaining);
+          if (timeoutNanos == NO_TIMEOUT) {
+            notEmpty.await();
+          } else {
+            remaining = notEmpty.awaitNanos(remaining);
+          }
         } finally {
           waitingConsumers--;
         }

@@ -249,9 +249,10 @@ public final class WsPeer
    */
   boolean writeNonBlock(OutboundMessage msg, boolean highPriority) {
     if (outgoingFilter != null
-        && msg.digest != null
+        && msg.filterable
         && msg.frame.length - 2 > net.config().messageFilterSize()
-        && outgoingFilter.contains(msg.digest)) {
+        && outgoingFilter.everInserted()
+        && outgoingFilter.contains(msg.digest())) {
       net.metrics().outgoingFilteredOut.increment();
       net.metrics().outgoingFilteredOutBytes.increment(msg.frame.length);
       return true;
@@ -266,7 +267,7 @@ public final class WsPeer
     DisconnectReason reason = null;
     try {
       while (reason == null) {
-        if (sendQueue.drainTo(batch, MAX_WRITE_BATCH, TimeUnit.SECONDS.toNanos(1)) == 0) {
+        if (sendQueue.drainTo(batch, MAX_WRITE_BATCH, PriorityQueuePair.NO_TIMEOUT) == 0) {
           if (sendQueue.isClosed()) {
             break;
           }
@@ -339,7 +340,7 @@ public final class WsPeer
   /** Queues a message-of-interest announcement at high priority, dropping it if the queue is full. */
   void sendMessageOfInterest(byte[] encoded, long generation) {
     OutboundMessage m =
-        new OutboundMessage(OutboundMessage.frame(Tags.MI, encoded), Tags.MI.code(), null, System.nanoTime(), null);
+        new OutboundMessage(OutboundMessage.frame(Tags.MI, encoded), Tags.MI.code(), false, System.nanoTime(), null);
     if (sendQueue.offer(m, true)) {
       interestGeneration = generation;
     }
@@ -351,7 +352,7 @@ public final class WsPeer
 
   /** Queues a message at high priority, waiting for room (used for the identity message). */
   void sendControl(Tag tag, byte[] payload) {
-    OutboundMessage m = new OutboundMessage(OutboundMessage.frame(tag, payload), tag.code(), null, System.nanoTime(), null);
+    OutboundMessage m = new OutboundMessage(OutboundMessage.frame(tag, payload), tag.code(), false, System.nanoTime(), null);
     try {
       sendQueue.putPreferHigh(m);
     } catch (InterruptedException e) {
@@ -370,7 +371,7 @@ public final class WsPeer
     responseWaiters.put(hash, result);
     result.whenComplete((t, e) -> responseWaiters.remove(hash, result));
     outstandingTopicRequests.incrementAndGet();
-    if (!putBulk(new OutboundMessage(OutboundMessage.frame(tag, encoded), tag.code(), null, System.nanoTime(), null))) {
+    if (!putBulk(new OutboundMessage(OutboundMessage.frame(tag, encoded), tag.code(), false, System.nanoTime(), null))) {
       outstandingTopicRequests.decrementAndGet();
       result.completeExceptionally(new IOException("peer " + address() + " is closed"));
     }
@@ -382,7 +383,7 @@ public final class WsPeer
     Topics topics = response.topics() == null ? Topics.empty() : response.topics();
     topics = topics.with(new Topic(Topics.REQUEST_HASH_KEY, Topics.uvarint(Topics.hash(request.data()))));
     OutboundMessage m =
-        new OutboundMessage(OutboundMessage.frame(Tags.TS, topics.encode()), Tags.TS.code(), null, System.nanoTime(), response.onRelease());
+        new OutboundMessage(OutboundMessage.frame(Tags.TS, topics.encode()), Tags.TS.code(), false, System.nanoTime(), response.onRelease());
     if (!putBulk(m)) {
       m.release();
     }

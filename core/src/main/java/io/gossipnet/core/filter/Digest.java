@@ -86,6 +86,20 @@ public final class Digest {
   }
 
   /**
+   * The same digest as {@link #of} for a frame that already holds the two tag bytes followed by
+   * the payload.
+   */
+  public static Digest ofFrame(byte[] frame) {
+    Objects.requireNonNull(frame, "frame");
+    if (frame.length < 2) {
+      throw new IllegalArgumentException("a frame has at least its 2 tag bytes, got " + frame.length);
+    }
+    Hasher h = HASHER.get();
+    h.md.update(frame);
+    return h.finish();
+  }
+
+  /**
    * SHA-512/256 over {@code nonce}, the two tag bytes and {@code data}, in that order: the key of
    * the incoming duplicate filter. A secret random nonce keeps peers from crafting collisions.
    */

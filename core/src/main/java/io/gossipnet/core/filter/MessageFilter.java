@@ -23,6 +23,8 @@ public final class MessageFilter {
   private final Set<Digest>[] buckets;
   private final int bucketSize;
   private int top;
+  /** Set by the first insertion; until then {@link #contains} is false for every digest. */
+  private volatile boolean everInserted;
 
   /**
    * Creates an empty filter.
@@ -58,6 +60,7 @@ public final class MessageFilter {
       int idx = find(d);
       if (idx < 0) {
         buckets[top].add(d);
+        everInserted = true;
       } else if (idx != top) {
         buckets[idx].remove(d);
         buckets[top].add(d);
@@ -78,6 +81,14 @@ public final class MessageFilter {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Whether any digest was ever recorded. False means {@link #contains} is false for every digest,
+   * without taking the lock, so a caller can skip computing a digest nobody could match.
+   */
+  public boolean everInserted() {
+    return everInserted;
   }
 
   /** Records the digest, promoting it to the top bucket if it was already present. */

@@ -39,6 +39,18 @@ class DigestTest {
   }
 
   @Test
+  void theDigestOfAFrameEqualsTheDigestOfItsTagAndPayload() {
+    byte[] data = new byte[6000];
+    new Random(3).nextBytes(data);
+    byte[] frame = new byte[data.length + 2];
+    frame[0] = Tags.TX.firstByte();
+    frame[1] = Tags.TX.secondByte();
+    System.arraycopy(data, 0, frame, 2, data.length);
+    assertThat(Digest.ofFrame(frame)).isEqualTo(Digest.of(Tags.TX, data));
+    assertThatThrownBy(() -> Digest.ofFrame(new byte[1])).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void saltedDigestEqualsOneShotHashOfNonceTagAndData() throws Exception {
     byte[] nonce = new byte[16];
     new Random(2).nextBytes(nonce);

@@ -32,6 +32,16 @@ class MessageFilterTest {
   }
 
   @Test
+  void everInsertedTellsWhetherAnyDigestWasRecorded() {
+    MessageFilter f = new MessageFilter(3, 4);
+    assertThat(f.everInserted()).isFalse();
+    f.contains(d(1));
+    assertThat(f.everInserted()).as("contains records nothing").isFalse();
+    f.insert(d(1));
+    assertThat(f.everInserted()).isTrue();
+  }
+
+  @Test
   void containsDoesNotRecord() {
     MessageFilter f = new MessageFilter(3, 4);
     assertThat(f.contains(d(1))).isFalse();
