@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.kad;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,25 +10,17 @@ import io.gossipnet.libp2p.pubsub.JsPubsubPeer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Kademlia DHT between our node and js-libp2p's {@code @libp2p/kad-dht} 16.4.5, both directions. */
 class JsInteropKadTest {
   private static final String PROTOCOL = "/gossipnet-test/kad/1.0.0";
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable c : closeables.reversed()) {
-      c.close();
-    }
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   private KadNode java() throws Exception {
     KadNode n = new KadNode(KadConfig.defaults().withProtocolId(PROTOCOL));

@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.kad;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,26 +14,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** DHT behaviour between Java nodes, and against hand-written requests. */
 class KadDhtTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (AutoCloseable c : closeables.reversed()) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   private JsInteropKadTest.KadNode node(KadConfig config) throws Exception {
     JsInteropKadTest.KadNode n = new JsInteropKadTest.KadNode(config);

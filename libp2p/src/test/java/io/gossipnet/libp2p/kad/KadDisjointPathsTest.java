@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.kad;
 
+import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,8 +13,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Disjoint lookup paths between real Java nodes: a cluster of colluding sybils (raw Kad servers
@@ -29,18 +30,7 @@ import org.junit.jupiter.api.Test;
 class KadDisjointPathsTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int K = 4;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (AutoCloseable c : closeables.reversed()) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-  }
+  @RegisterExtension final CloseAfterEach closeables = new CloseAfterEach();
 
   private JsInteropKadTest.KadNode node(KadConfig config) throws Exception {
     return node(config, PrivateKey.generate());
