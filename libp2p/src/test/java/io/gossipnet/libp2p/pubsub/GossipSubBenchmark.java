@@ -70,7 +70,11 @@ public final class GossipSubBenchmark {
   }
 
   private static double median(List<double[]> runs, int column) {
-    double[] v = runs.stream().mapToDouble(r -> r[column]).sorted().toArray();
+    // a phase that recorded nothing (NaN) is left out of the median, not sorted to an end
+    double[] v = runs.stream().mapToDouble(r -> r[column]).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
