@@ -569,6 +569,10 @@ public final class GossipSub implements AutoCloseable {
       }
       for (Rpc.Subscription s : rpc.subscriptions()) {
         if (s.subscribe()) {
+          if (!config.subscriptionFilter().test(s.topic())) {
+            count("subscription.filtered");
+            continue;
+          }
           if (p.topics.size() >= MAX_TOPICS_PER_PEER && !p.topics.contains(s.topic())) {
             count("subscription.overLimit");
             continue;

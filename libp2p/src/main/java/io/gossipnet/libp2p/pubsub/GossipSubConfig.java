@@ -5,6 +5,8 @@ import io.gossipnet.libp2p.multiformats.Multiaddr;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * GossipSub parameters. Defaults follow the GossipSub v1.1 spec and js-libp2p's
@@ -44,6 +46,9 @@ import java.util.List;
  * @param doPx send peer exchange (other peers of the topic, with their signed peer records) when
  *     pruning a peer because the mesh is full
  * @param prunePeers most peers offered in one PRUNE, and most peers of one received PRUNE dialled
+ * @param subscriptionFilter the topics a peer's subscription announcements are accepted for (go's
+ *     {@code SubscriptionFilter}); other announcements are ignored and counted
+ *     ({@code subscription.filtered}). Default: every topic
  */
 public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int dlazy, double gossipFactor,
     Duration heartbeatInterval, Duration fanoutTtl, int mcacheLength, int mcacheGossip, Duration seenTtl,
@@ -51,7 +56,7 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     int maxRpcSize, RpcLimits limits, int maxIHaveMessages, int maxIHaveLength, int idontwantMinSize,
     int validationWorkers, int validationQueueSize, int outboundQueueSize, PeerScoreParams scoreParams,
     PeerScoreThresholds thresholds, List<DirectPeer> directPeers, int directConnectTicks, boolean doPx,
-    int prunePeers) {
+    int prunePeers, Predicate<String> subscriptionFilter) {
 
   public static final int DEFAULT_D = 6;
   public static final int DEFAULT_DLO = 4;
@@ -100,6 +105,9 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     }
     if (directConnectTicks < 1 || prunePeers < 0) {
       throw new IllegalArgumentException("need directConnectTicks >= 1 and prunePeers >= 0");
+    }
+    if (subscriptionFilter == null) {
+      throw new IllegalArgumentException("a subscription filter is required (t -> true accepts every topic)");
     }
     directPeers = List.copyOf(directPeers);
     if (directPeers.stream().map(DirectPeer::id).distinct().count() != directPeers.size()) {
@@ -154,6 +162,7 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     private int directConnectTicks = DEFAULT_DIRECT_CONNECT_TICKS;
     private boolean doPx;
     private int prunePeers = DEFAULT_PRUNE_PEERS;
+    private Predicate<String> subscriptionFilter = topic -> true;
 
     private Builder() {}
 
@@ -190,12 +199,16 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
 
     /**
      * go-algorand's whole preset for {@code topic}: {@link #algorandDegree(int)}, StrictNoSign,
-     * BLAKE2b-256 message IDs, 20 validation workers with a queue of 256, and its scoring.
+     * BLAKE2b-256 message IDs, 20 validation workers with a queue of 256, its scoring, and its
+     * subscription filter (only {@code topic}, at most 100 subscription changes per RPC).
      */
     public Builder algorand(String topic, int outgoing) {
       algorandDegree(outgoing);
       this.signaturePolicy = SignaturePolicy.STRICT_NO_SIGN;
       this.messageIdFunction = MessageIdFunction.BLAKE2B_256_DATA;
+      allowTopics(topic);
+      this.limits = new RpcLimits(100, limits.maxMessages(), limits.maxIHaveIds(), limits.maxIWantIds(),
+          limits.maxIDontWantIds(), limits.maxPruneMessages(), limits.maxPxPeers());
       return validation(20, 256).scoring(PeerScoreParams.algorand(topic), PeerScoreThresholds.algorand());
     }
 
@@ -335,6 +348,21 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
       return this;
     }
 
+    /**
+     * Accept peers' subscription announcements only for topics {@code filter} allows (go's
+     * {@code SubscriptionFilter}); the others are ignored and counted ({@code subscription.filtered}).
+     */
+    public Builder subscriptionFilter(Predicate<String> filter) {
+      this.subscriptionFilter = java.util.Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /** Accept peers' subscription announcements only for these topics (go's allow-list filter). */
+    public Builder allowTopics(String... topics) {
+      Set<String> allowed = Set.of(topics);
+      return subscriptionFilter(allowed::contains);
+    }
+
     /** Turns sending peer exchange on or off, keeping {@code prunePeers}. */
     public Builder doPx(boolean v) {
       this.doPx = v;
@@ -346,7 +374,7 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
           mcacheLength, mcacheGossip, seenTtl, pruneBackoff, floodPublish, signaturePolicy, messageIdFunction,
           maxRpcSize, limits, maxIHaveMessages, maxIHaveLength, idontwantMinSize, validationWorkers,
           validationQueueSize, outboundQueueSize, scoreParams, thresholds, directPeers, directConnectTicks, doPx,
-          prunePeers);
+          prunePeers, subscriptionFilter);
     }
   }
 }

@@ -33,6 +33,15 @@ class GossipSubConfigTest {
   }
 
   @Test
+  void theAlgorandPresetAcceptsSubscriptionsOnlyForItsTopicAndAtMost100PerRpc() {
+    GossipSubConfig c = GossipSubConfig.builder().algorand("algotx01", 8).build();
+    assertThat(c.subscriptionFilter().test("algotx01")).isTrue();
+    assertThat(c.subscriptionFilter().test("something-else")).isFalse();
+    assertThat(c.limits().maxSubscriptions()).isEqualTo(100);
+    assertThat(GossipSubConfig.defaults().subscriptionFilter().test("anything")).isTrue();
+  }
+
+  @Test
   void inconsistentDegreesAreRefused() {
     assertThatThrownBy(() -> GossipSubConfig.builder().degree(6, 7, 12, 4, 2, 6).build())
         .isInstanceOf(IllegalArgumentException.class);

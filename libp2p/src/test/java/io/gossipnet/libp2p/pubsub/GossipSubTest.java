@@ -290,4 +290,19 @@ class GossipSubTest {
     assertThat(b.texts()).doesNotContain("bad one");
     assertThat(a.gs.metric("publish.rejected")).isEqualTo(1);
   }
+
+  @Test
+  void subscriptionsToTopicsOutsideTheFilterAreIgnoredAndCounted() throws Exception {
+    JavaNode v = node(GossipSubConfig.builder().allowTopics(TOPIC).build());
+    v.gs.subscribe(TOPIC, v::onMessage);
+    RawPubsubPeer p = raw(GossipSub.MESHSUB_V11, true);
+    p.connect(v.address(), GossipSub.MESHSUB_V11);
+    Rpc subs = RawPubsubPeer.subscribe("not-allowed");
+    subs.subscriptions().add(new Rpc.Subscription(true, TOPIC));
+    p.send(subs);
+
+    await().atMost(WAIT).until(() -> v.gs.topicPeers(TOPIC).contains(p.host.peerId()));
+    assertThat(v.gs.topicPeers("not-allowed")).isEmpty();
+    assertThat(v.gs.metric("subscription.filtered")).isEqualTo(1);
+  }
 }
