@@ -5,6 +5,13 @@ public interface ConnectionListener {
   /** A connection finished its upgrade (security and muxer). */
   default void connected(Connection connection) {}
 
+  /**
+   * The peer of {@code connection} changed what it announced after the first identify, with an
+   * identify push ({@code /ipfs/id/push/1.0.0}): for example it started or stopped serving a
+   * protocol. Called on a worker thread, not an event loop.
+   */
+  default void identifyPushed(Connection connection, io.gossipnet.libp2p.protocol.IdentifyInfo info) {}
+
   /** A connection closed; {@code reason} says why. */
   default void disconnected(Connection connection, String reason) {}
 }

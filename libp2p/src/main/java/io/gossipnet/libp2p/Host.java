@@ -437,6 +437,13 @@ public final class Host implements AutoCloseable {
     IdentifyInfo info = Identify.readAll(s, previous);
     c.updateIdentify(info);
     LOG.debug("identify push from {}: {} protocols", c.remotePeerId(), info.protocols().size());
+    for (ConnectionListener l : listeners) {
+      try {
+        l.identifyPushed(c, info);
+      } catch (RuntimeException e) {
+        LOG.warn("connection listener failed on an identify push from {}", c.remotePeerId(), e);
+      }
+    }
   }
 
   private Identify.Local localIdentify() {

@@ -106,6 +106,13 @@ public final class KadDht implements AutoCloseable {
           Thread.ofVirtual().start(() -> dht.admit(connection));
         }
       }
+
+      @Override
+      public void identifyPushed(Connection connection, IdentifyInfo info) {
+        if (!dht.closed) {
+          Thread.ofVirtual().start(() -> dht.reconsider(connection, info));
+        }
+      }
     });
     dht.workers.execute(dht::bootstrap);
     long refresh = config.refreshInterval().toMillis();
@@ -312,6 +319,22 @@ public final class KadDht implements AutoCloseable {
       addPeer(new KadPeer(c.remotePeerId(), addrs));
     } catch (Exception e) {
       LOG.debug("not admitting {}: {}", c.remotePeerId(), e.toString());
+    }
+  }
+
+  /**
+   * An identify push changed what a connected peer serves: admit it once it lists our protocol,
+   * drop it from the table when it stops (go-libp2p-kad-dht does the same on protocol updates).
+   */
+  private void reconsider(Connection c, IdentifyInfo info) {
+    if (info.protocols().contains(config.protocolId())) {
+      if (table.get(c.remotePeerId()) == null) {
+        count("table.admitted_on_push");
+        admit(c);
+      }
+    } else if (table.get(c.remotePeerId()) != null) {
+      table.remove(c.remotePeerId());
+      count("table.removed_on_push");
     }
   }
 

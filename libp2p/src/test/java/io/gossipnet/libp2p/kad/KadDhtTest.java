@@ -333,12 +333,33 @@ class KadDhtTest {
     KadDht xDht = KadDht.start(xHost, KadConfig.defaults());
     closeables.add(xDht);
     await().atMost(WAIT).until(() -> toX.identify().get().protocols().contains(KadConfig.DEFAULT_PROTOCOL));
-    assertThat(q.dht.inRoutingTable(x)).isFalse();
-
-    // the liar names x with a bogus address; q reaches x over its connection and x answers
-    q.dht.findClosestPeers(key);
+    // x's identify push admits it with the addresses it announces
     await().atMost(WAIT).until(() -> q.dht.inRoutingTable(x));
+
+    // the liar names x with a bogus address; q reaches x over its connection and x answers: the
+    // third party's address does not replace x's own
+    assertThat(q.dht.findClosestPeers(key)).extracting(KadPeer::id).contains(x);
     KadPeer known = q.dht.findPeer(x).orElseThrow();
     assertThat(known.addresses()).doesNotContain(bogus).contains(xHost.listenAddresses().get(0));
+  }
+
+  @Test
+  void aPeerThatStartsOrStopsServingTheDhtAfterConnectingIsAdmittedOrDroppedOnItsIdentifyPush() throws Exception {
+    JsInteropKadTest.KadNode server = node(KadConfig.defaults());
+    io.gossipnet.libp2p.Host late = closeables.add(
+        io.gossipnet.libp2p.Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start());
+    late.dial(server.address()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> server.dht.metric("table.not_serving") >= 1);
+    assertThat(server.dht.routingTableSize()).isZero();
+
+    // the connected host starts a DHT server: its identify push announces the protocol
+    KadDht lateDht = KadDht.start(late, KadConfig.defaults());
+    await().atMost(WAIT).until(() -> server.dht.routingTableSize() == 1);
+    assertThat(server.dht.metric("table.admitted_on_push")).isEqualTo(1);
+
+    // and stops it: the next push no longer lists the protocol
+    lateDht.close();
+    await().atMost(WAIT).until(() -> server.dht.routingTableSize() == 0);
+    assertThat(server.dht.metric("table.removed_on_push")).isEqualTo(1);
   }
 }
