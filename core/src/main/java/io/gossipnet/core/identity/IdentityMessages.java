@@ -32,22 +32,31 @@ final class IdentityMessages {
 
   private IdentityMessages() {}
 
+  /**
+   * One {@code bin} field of a body map: its key and its allowed length. A fixed-size field
+   * ({@code min == max}) is omitted from the encoding when all zero, a variable one when empty, as
+   * the seed's {@code omitempty} does; an absent field decodes as {@code min} zero bytes.
+   */
+  private record Field(String key, int min, int max) {
+    boolean omitted(byte[] value) {
+      return min == max ? isZero(value) : value.length == 0;
+    }
+  }
+
+  private static final Field ADDRESS = new Field("a", 0, MAX_ADDRESS_LENGTH);
+  private static final Field CHALLENGE = new Field("c", CHALLENGE_LENGTH, CHALLENGE_LENGTH);
+  private static final Field PUBLIC_KEY = new Field("pk", PK, PK);
+  private static final Field RESPONSE_CHALLENGE = new Field("rc", CHALLENGE_LENGTH, CHALLENGE_LENGTH);
+
+  /** The body maps' fields, each list in the canonical (sorted) key order. */
+  private static final Field[] CHALLENGE_FIELDS = {ADDRESS, CHALLENGE, PUBLIC_KEY};
+  private static final Field[] RESPONSE_FIELDS = {CHALLENGE, PUBLIC_KEY, RESPONSE_CHALLENGE};
+  private static final Field[] VERIFICATION_FIELDS = {RESPONSE_CHALLENGE};
+
   /** Message 1 body, {@code identityChallenge}: {@code {a, c, pk}}. */
   record ChallengeBody(byte[] publicKey, byte[] challenge, byte[] address) {
     byte[] encode() {
-      MsgPackWriter w = new MsgPackWriter();
-      int size = count(address.length > 0, !isZero(challenge), !isZero(publicKey));
-      w.mapHeader(size);
-      if (address.length > 0) {
-        w.key("a").bin(address);
-      }
-      if (!isZero(challenge)) {
-        w.key("c").bin(challenge);
-      }
-      if (!isZero(publicKey)) {
-        w.key("pk").bin(publicKey);
-      }
-      return w.toByteArray();
+      return encodeFields(CHALLENGE_FIELDS, address, challenge, publicKey);
     }
 
     byte[] signedBytes() {
@@ -70,72 +79,15 @@ final class IdentityMessages {
     }
 
     static SignedChallenge decode(byte[] bytes) throws MsgPackException {
-      MsgPackReader r = new MsgPackReader(bytes);
-      ChallengeBody body = null;
-      byte[] sig = null;
-      int n = r.mapHeader(2);
-      for (int i = 0; i < n; i++) {
-        String key = r.key(MAX_KEY_LENGTH);
-        switch (key) {
-          case "ic" -> {
-            checkFirst(body, key);
-            body = decodeChallenge(r);
-          }
-          case "sig" -> {
-            checkFirst(sig, key);
-            sig = r.bin(key, SIG, SIG);
-          }
-          default -> throw unknown(key);
-        }
-      }
-      r.end();
-      return new SignedChallenge(
-          body != null ? body : new ChallengeBody(new byte[PK], new byte[CHALLENGE_LENGTH], new byte[0]),
-          orZero(sig, SIG));
-    }
-
-    private static ChallengeBody decodeChallenge(MsgPackReader r) throws MsgPackException {
-      byte[] pk = null;
-      byte[] c = null;
-      byte[] a = null;
-      int n = r.mapHeader(3);
-      for (int i = 0; i < n; i++) {
-        String key = r.key(MAX_KEY_LENGTH);
-        switch (key) {
-          case "pk" -> {
-            checkFirst(pk, key);
-            pk = r.bin(key, PK, PK);
-          }
-          case "c" -> {
-            checkFirst(c, key);
-            c = r.bin(key, CHALLENGE_LENGTH, CHALLENGE_LENGTH);
-          }
-          case "a" -> {
-            checkFirst(a, key);
-            a = r.bin(key, 0, MAX_ADDRESS_LENGTH);
-          }
-          default -> throw unknown(key);
-        }
-      }
-      return new ChallengeBody(orZero(pk, PK), orZero(c, CHALLENGE_LENGTH), orZero(a, 0));
+      Signed m = decodeSigned(bytes, "ic", CHALLENGE_FIELDS);
+      return new SignedChallenge(new ChallengeBody(m.body()[2], m.body()[1], m.body()[0]), m.signature());
     }
   }
 
   /** Message 2 body, {@code identityChallengeResponse}: {@code {c, pk, rc}}. */
   record ResponseBody(byte[] publicKey, byte[] challenge, byte[] responseChallenge) {
     byte[] encode() {
-      MsgPackWriter w = new MsgPackWriter();
-      w.mapHeader(count(!isZero(challenge), !isZero(publicKey), !isZero(responseChallenge)));
-      if (!isZero(challenge)) {
-        w.key("c").bin(challenge);
-      }
-      if (!isZero(publicKey)) {
-        w.key("pk").bin(publicKey);
-      }
-      if (!isZero(responseChallenge)) {
-        w.key("rc").bin(responseChallenge);
-      }
-      return w.toByteArray();
+      return encodeFields(RESPONSE_FIELDS, challenge, publicKey, responseChallenge);
     }
 
     byte[] signedBytes() {
@@ -158,69 +110,15 @@ final class IdentityMessages {
     }
 
     static SignedResponse decode(byte[] bytes) throws MsgPackException {
-      MsgPackReader r = new MsgPackReader(bytes);
-      ResponseBody body = null;
-      byte[] sig = null;
-      int n = r.mapHeader(2);
-      for (int i = 0; i < n; i++) {
-        String key = r.key(MAX_KEY_LENGTH);
-        switch (key) {
-          case "icr" -> {
-            checkFirst(body, key);
-            body = decodeResponse(r);
-          }
-          case "sig" -> {
-            checkFirst(sig, key);
-            sig = r.bin(key, SIG, SIG);
-          }
-          default -> throw unknown(key);
-        }
-      }
-      r.end();
-      return new SignedResponse(
-          body != null
-              ? body
-              : new ResponseBody(new byte[PK], new byte[CHALLENGE_LENGTH], new byte[CHALLENGE_LENGTH]),
-          orZero(sig, SIG));
-    }
-
-    private static ResponseBody decodeResponse(MsgPackReader r) throws MsgPackException {
-      byte[] pk = null;
-      byte[] c = null;
-      byte[] rc = null;
-      int n = r.mapHeader(3);
-      for (int i = 0; i < n; i++) {
-        String key = r.key(MAX_KEY_LENGTH);
-        switch (key) {
-          case "pk" -> {
-            checkFirst(pk, key);
-            pk = r.bin(key, PK, PK);
-          }
-          case "c" -> {
-            checkFirst(c, key);
-            c = r.bin(key, CHALLENGE_LENGTH, CHALLENGE_LENGTH);
-          }
-          case "rc" -> {
-            checkFirst(rc, key);
-            rc = r.bin(key, CHALLENGE_LENGTH, CHALLENGE_LENGTH);
-          }
-          default -> throw unknown(key);
-        }
-      }
-      return new ResponseBody(
-          orZero(pk, PK), orZero(c, CHALLENGE_LENGTH), orZero(rc, CHALLENGE_LENGTH));
+      Signed m = decodeSigned(bytes, "icr", RESPONSE_FIELDS);
+      return new SignedResponse(new ResponseBody(m.body()[1], m.body()[0], m.body()[2]), m.signature());
     }
   }
 
   /** Message 3 body, {@code identityVerificationMessage}: {@code {rc}}. */
   record VerificationBody(byte[] responseChallenge) {
     byte[] encode() {
-      MsgPackWriter w = new MsgPackWriter();
-      w.mapHeader(count(!isZero(responseChallenge)));
-      if (!isZero(responseChallenge)) {
-        w.key("rc").bin(responseChallenge);
-      }
-      return w.toByteArray();
+      return encodeFields(VERIFICATION_FIELDS, responseChallenge);
     }
 
     byte[] signedBytes() {
@@ -243,44 +141,85 @@ final class IdentityMessages {
     }
 
     static SignedVerification decode(byte[] bytes) throws MsgPackException {
-      MsgPackReader r = new MsgPackReader(bytes);
-      VerificationBody body = null;
-      byte[] sig = null;
-      int n = r.mapHeader(2);
-      for (int i = 0; i < n; i++) {
-        String key = r.key(MAX_KEY_LENGTH);
-        switch (key) {
-          case "ivm" -> {
-            checkFirst(body, key);
-            byte[] rc = null;
-            int m = r.mapHeader(1);
-            for (int j = 0; j < m; j++) {
-              String inner = r.key(MAX_KEY_LENGTH);
-              if (!inner.equals("rc")) {
-                throw unknown(inner);
-              }
-              rc = r.bin(inner, CHALLENGE_LENGTH, CHALLENGE_LENGTH);
-            }
-            body = new VerificationBody(orZero(rc, CHALLENGE_LENGTH));
-          }
-          case "sig" -> {
-            checkFirst(sig, key);
-            sig = r.bin(key, SIG, SIG);
-          }
-          default -> throw unknown(key);
-        }
-      }
-      r.end();
-      return new SignedVerification(
-          body != null ? body : new VerificationBody(new byte[CHALLENGE_LENGTH]), orZero(sig, SIG));
+      Signed m = decodeSigned(bytes, "ivm", VERIFICATION_FIELDS);
+      return new SignedVerification(new VerificationBody(m.body()[0]), m.signature());
     }
+  }
+
+  /** A decoded signed message: its body's field values (in the fields' order) and signature. */
+  private record Signed(byte[][] body, byte[] signature) {}
+
+  /** Encodes the fields that are not omitted, in {@code fields}' (sorted) order. */
+  private static byte[] encodeFields(Field[] fields, byte[]... values) {
+    int present = 0;
+    for (int i = 0; i < fields.length; i++) {
+      present += fields[i].omitted(values[i]) ? 0 : 1;
+    }
+    MsgPackWriter w = new MsgPackWriter().mapHeader(present);
+    for (int i = 0; i < fields.length; i++) {
+      if (!fields[i].omitted(values[i])) {
+        w.key(fields[i].key()).bin(values[i]);
+      }
+    }
+    return w.toByteArray();
+  }
+
+  /** Decodes a body map of {@code fields}: each key at most once, unknown keys refused. */
+  private static byte[][] decodeFields(MsgPackReader r, Field[] fields) throws MsgPackException {
+    byte[][] values = new byte[fields.length][];
+    int n = r.mapHeader(fields.length);
+    for (int i = 0; i < n; i++) {
+      String key = r.key(MAX_KEY_LENGTH);
+      int f = indexOf(fields, key);
+      checkFirst(values[f], key);
+      values[f] = r.bin(key, fields[f].min(), fields[f].max());
+    }
+    return withAbsentZeroed(values, fields);
+  }
+
+  /** Decodes {@code {bodyKey: {fields}, sig}} and requires that nothing follows it. */
+  private static Signed decodeSigned(byte[] bytes, String bodyKey, Field[] fields) throws MsgPackException {
+    MsgPackReader r = new MsgPackReader(bytes);
+    byte[][] body = null;
+    byte[] sig = null;
+    int n = r.mapHeader(2);
+    for (int i = 0; i < n; i++) {
+      String key = r.key(MAX_KEY_LENGTH);
+      if (key.equals(bodyKey)) {
+        checkFirst(body, key);
+        body = decodeFields(r, fields);
+      } else if (key.equals("sig")) {
+        checkFirst(sig, key);
+        sig = r.bin(key, SIG, SIG);
+      } else {
+        throw unknown(key);
+      }
+    }
+    r.end();
+    return new Signed(body != null ? body : withAbsentZeroed(new byte[fields.length][], fields), orZero(sig, SIG));
+  }
+
+  private static int indexOf(Field[] fields, String key) throws MsgPackException {
+    for (int i = 0; i < fields.length; i++) {
+      if (fields[i].key().equals(key)) {
+        return i;
+      }
+    }
+    throw unknown(key);
+  }
+
+  private static byte[][] withAbsentZeroed(byte[][] values, Field[] fields) {
+    for (int i = 0; i < fields.length; i++) {
+      values[i] = orZero(values[i], fields[i].min());
+    }
+    return values;
   }
 
   private static byte[] encodeSigned(String bodyKey, byte[] encodedBody, byte[] signature) {
     // Keys sorted: "ic", "icr" and "ivm" all sort before "sig". An empty body map is omitted.
     boolean hasBody = encodedBody.length > 1;
     boolean hasSig = !isZero(signature);
-    MsgPackWriter w = new MsgPackWriter().mapHeader(count(hasBody, hasSig));
+    MsgPackWriter w = new MsgPackWriter().mapHeader((hasBody ? 1 : 0) + (hasSig ? 1 : 0));
     if (hasBody) {
       w.key(bodyKey).raw(encodedBody);
     }
@@ -288,14 +227,6 @@ final class IdentityMessages {
       w.key("sig").bin(signature);
     }
     return w.toByteArray();
-  }
-
-  private static int count(boolean... present) {
-    int n = 0;
-    for (boolean p : present) {
-      n += p ? 1 : 0;
-    }
-    return n;
   }
 
   static boolean isZero(byte[] bytes) {
