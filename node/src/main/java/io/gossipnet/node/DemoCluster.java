@@ -2,8 +2,8 @@ package io.gossipnet.node;
 
 import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.engine.NetworkEngine;
-import io.gossipnet.testkit.LinkConditions;
-import io.gossipnet.testkit.MemoryCluster;
+import io.gossipnet.core.memory.LinkConditions;
+import io.gossipnet.core.memory.MemoryCluster;
 import io.gossipnet.ws.WsConfig;
 import io.gossipnet.ws.WsNetwork;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
     try (DemoCluster cluster =
         transport.equals("ws")
             ? DemoCluster.websocket(nodes, fanout, tuning)
-            : DemoCluster.memory(nodes, fanout, io.gossipnet.testkit.LinkConditions.PERFECT.withLatency(Duration.ofMillis(latencyMs)), tuning)) {
+            : DemoCluster.memory(nodes, fanout, io.gossipnet.core.memory.LinkConditions.PERFECT.withLatency(Duration.ofMillis(latencyMs)), tuning)) {
       for (int i = 0; i < nodes; i++) {
         NetworkEngine node = cluster.node(i);
         ConcurrentHashMap<Long, Boolean> mine = seen[i];

@@ -1,7 +1,6 @@
 /**
- * The in-memory test kit: {@link io.gossipnet.testkit.MemoryNetwork} and {@link
- * io.gossipnet.testkit.MemoryTransport} connect nodes of one JVM through links with latency,
- * bandwidth, loss and stalls; {@link io.gossipnet.testkit.MemoryCluster} builds and starts N-node
- * networks.
+ * Test helpers for code built on gossipnet: {@link io.gossipnet.testkit.FreePorts} picks loopback
+ * ports for multi-node tests. The in-memory transport itself is {@code io.gossipnet.core.memory} in
+ * core.
  */
 package io.gossipnet.testkit;

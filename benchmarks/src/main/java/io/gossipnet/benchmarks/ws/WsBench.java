@@ -183,7 +183,7 @@ public final class WsBench {
   /** The same shape over the in-memory transport: the engine's own ceiling. */
   static double memory(int size, int window, int seconds) throws Exception {
     AtomicLong received = new AtomicLong();
-    try (io.gossipnet.testkit.MemoryCluster c = io.gossipnet.testkit.MemoryCluster.builder(2).fanout(1).build()) {
+    try (io.gossipnet.core.memory.MemoryCluster c = io.gossipnet.core.memory.MemoryCluster.builder(2).fanout(1).build()) {
       c.node(1).registerHandlers(List.of(new TaggedHandler(Tags.TX, m -> {
         received.incrementAndGet();
         return OutgoingMessage.ignore();

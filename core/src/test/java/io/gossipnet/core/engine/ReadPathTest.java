@@ -11,7 +11,7 @@ import io.gossipnet.core.TaggedHandler;
 import io.gossipnet.core.Tags;
 import io.gossipnet.core.filter.Digest;
 import io.gossipnet.core.interest.MessageOfInterest;
-import io.gossipnet.testkit.StubPeer;
+import io.gossipnet.core.memory.StubPeer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gossipnet.core.DisconnectReason;
 import io.gossipnet.core.Tags;
-import io.gossipnet.testkit.StubPeer;
+import io.gossipnet.core.memory.StubPeer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

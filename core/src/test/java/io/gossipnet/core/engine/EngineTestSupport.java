@@ -3,8 +3,8 @@ package io.gossipnet.core.engine;
 import static org.awaitility.Awaitility.await;
 
 import io.gossipnet.core.NetworkConfig;
-import io.gossipnet.testkit.MemoryNetwork;
-import io.gossipnet.testkit.StubPeer;
+import io.gossipnet.core.memory.MemoryNetwork;
+import io.gossipnet.core.memory.StubPeer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.gossipnet.testkit;
+package io.gossipnet.core.memory;
 
 import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.http.HttpHandler;

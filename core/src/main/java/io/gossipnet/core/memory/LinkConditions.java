@@ -1,4 +1,4 @@
-package io.gossipnet.testkit;
+package io.gossipnet.core.memory;
 
 import java.time.Duration;
 

@@ -11,7 +11,7 @@ import io.gossipnet.core.Tags;
 import io.gossipnet.core.Topic;
 import io.gossipnet.core.Topics;
 import io.gossipnet.core.spi.InboundMessage;
-import io.gossipnet.testkit.StubPeer;
+import io.gossipnet.core.memory.StubPeer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

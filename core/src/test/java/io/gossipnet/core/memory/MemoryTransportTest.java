@@ -1,4 +1,4 @@
-package io.gossipnet.testkit;
+package io.gossipnet.core.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.gossipnet.core.GossipException;
 import io.gossipnet.core.Tags;
 import io.gossipnet.core.spi.InboundMessage;
-import io.gossipnet.testkit.StubPeer;
+import io.gossipnet.core.memory.StubPeer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ class BroadcastTest extends EngineTestSupport {
   @Test
   void highPriorityOvertakesBulk() throws Exception {
     // A one-frame link: once the stub stops reading, the write loop blocks and messages queue up.
-    net.defaultConditions(io.gossipnet.testkit.LinkConditions.PERFECT.withBufferMessages(1));
+    net.defaultConditions(io.gossipnet.core.memory.LinkConditions.PERFECT.withBufferMessages(1));
     NetworkEngine node = node("a");
     StubPeer b = stub(node, "b");
     WsPeer peer = peerNamed(node, "b");
