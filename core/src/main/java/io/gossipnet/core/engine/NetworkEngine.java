@@ -36,7 +36,9 @@ import io.gossipnet.core.spi.PayloadLimit;
 import io.gossipnet.core.spi.PeerHandshake;
 import io.gossipnet.core.spi.Transport;
 import io.gossipnet.core.spi.TransportContext;
+import io.gossipnet.core.spi.TransportPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -72,6 +74,11 @@ public class NetworkEngine implements GossipNode {
 
   private final NetworkConfig config;
   private final Transport transport;
+  private final TransportPolicy policy;
+  /** This node's own identity key, independent of the WS challenge scheme; null if it has none. */
+  private final byte[] selfKey;
+  /** The node handlers see as {@code msg.network()}: this engine, or the hybrid that holds it. */
+  private volatile GossipNode owner = this;
   private final NetworkMetrics metrics;
   private final Multiplexer multiplexer = new Multiplexer();
   private final Broadcaster broadcaster;
@@ -119,18 +126,36 @@ public class NetworkEngine implements GossipNode {
       MeterRegistry registry,
       IdentityChallengeScheme identity,
       IdentityTracker identityTracker) {
-    this.config = config;
-    this.transport = transport;
-    this.metrics = new NetworkMetrics(registry);
-    this.identity = config.enableIdentityChallenge() ? identity : null;
-    this.identityTracker = identityTracker == null ? IdentityTracker.noop() : identityTracker;
+    this(builder(config, transport).meterRegistry(registry).identity(identity).identityTracker(identityTracker));
+  }
+
+  /**
+   * Creates a network from a builder; subclasses (a transport's network class) call this.
+   *
+   * @param b the pieces; every one not set gets its default
+   */
+  protected NetworkEngine(Builder b) {
+    this.config = b.config;
+    this.transport = b.transport;
+    this.policy = transport.policy() == null ? TransportPolicy.DEFAULT : transport.policy();
+    MeterRegistry registry = b.registry == null ? new SimpleMeterRegistry() : b.registry;
+    this.metrics = new NetworkMetrics(registry, transport.networkType());
+    this.identity = config.enableIdentityChallenge() ? b.identity : null;
+    this.selfKey =
+        b.selfKey != null ? b.selfKey.clone() : this.identity != null ? this.identity.publicKey() : null;
+    this.identityTracker = b.identityTracker == null ? IdentityTracker.noop() : b.identityTracker;
     this.broadcaster = new Broadcaster(config, metrics, () -> peers);
     this.readBuffer = new HandlerQueue<>(config.effectiveReadBufferSize());
     this.phonebook = createPhonebook();
     this.incomingFilter =
-        config.enableIncomingMessageFilter()
-            ? new IncomingDuplicateFilter(config.incomingFilterBuckets(), config.incomingFilterBucketSize())
-            : null;
+        b.incomingFilter != null
+            ? b.incomingFilter
+            : config.enableIncomingMessageFilter()
+                ? new IncomingDuplicateFilter(config.incomingFilterBuckets(), config.incomingFilterBucketSize())
+                : null;
+    if (b.owner != null) {
+      this.owner = b.owner;
+    }
     this.mesher = Mesher.fromConfig(config, createMeshStrategy(), false);
     new SecureRandom().nextBytes(nodeRandom);
     Tags tags = config.tags();
@@ -143,6 +168,36 @@ public class NetworkEngine implements GossipNode {
     metrics.gauge("gossipnet.peers.incoming", "incoming peers", () -> count(false));
     metrics.gauge("gossipnet.peers.outgoing", "outgoing peers", () -> count(true));
     metrics.gauge("gossipnet.read.buffer.size", "messages waiting for handlers", readBuffer::size);
+  }
+
+  /**
+   * A builder of a network over {@code transport}. Every piece is injectable, so that two engines
+   * of a hybrid node can share one identity tracker and one incoming duplicate filter.
+   */
+  public static Builder builder(NetworkConfig config, Transport transport) {
+    return new Builder(config, transport);
+  }
+
+  /**
+   * The node that handlers see as {@link IncomingMessage#network()}: this engine unless a hybrid
+   * node that holds it said otherwise, so that {@code msg.network().relay(...)} relays on every
+   * network of the node.
+   */
+  public GossipNode owner() {
+    return owner;
+  }
+
+  /**
+   * Makes {@code node} the owner that handlers see (a hybrid node calls this on its child engines
+   * before starting them).
+   */
+  public void setOwner(GossipNode node) {
+    this.owner = node == null ? this : node;
+  }
+
+  /** What the engine does differently over this transport. */
+  public TransportPolicy policy() {
+    return policy;
   }
 
   /** Hook: the phonebook. */
@@ -235,7 +290,7 @@ public class NetworkEngine implements GossipNode {
     if (stopped.get()) {
       throw new GossipException.Closed("network is stopped");
     }
-    broadcaster.broadcast(tag, data, wait, except);
+    send(tag, data, wait, except);
   }
 
   @Override
@@ -243,6 +298,17 @@ public class NetworkEngine implements GossipNode {
     if (config.relays()) {
       broadcast(tag, data, wait, except);
     }
+  }
+
+  /**
+   * The one outbound path: {@link #broadcast}, {@link #relay} and a handler's {@code BROADCAST}
+   * action all end here. By default the message goes to the {@link Broadcaster}; a transport's
+   * network overrides it to route a tag elsewhere (P2P publishes {@code TX} on GossipSub).
+   *
+   * @throws GossipException.QueueFull if {@code wait} is false and the queue is full
+   */
+  protected void send(Tag tag, byte[] data, boolean wait, Peer except) {
+    broadcaster.broadcast(tag, data, wait, except);
   }
 
   // ---------------------------------------------------------------- receiving
@@ -293,7 +359,7 @@ public class NetworkEngine implements GossipNode {
         log.debug("MS digest not sent: {}", e.getMessage());
       }
     }
-    if (tag.equals(Tags.NI)) {
+    if (tag.equals(Tags.NI) && policy.identityMessages()) {
       verifyIdentity(msg, peer);
       return;
     }
@@ -302,7 +368,7 @@ public class NetworkEngine implements GossipNode {
       case DISCONNECT -> peer.close(out.reason() == null ? DisconnectReason.BAD_DATA : out.reason());
       case BROADCAST -> {
         try {
-          broadcaster.broadcast(tag, msg.data(), false, peer);
+          send(tag, msg.data(), false, peer);
         } catch (GossipException e) {
           log.debug("re-broadcast of {} dropped: {}", tag, e.getMessage());
         }
@@ -364,7 +430,8 @@ public class NetworkEngine implements GossipNode {
           break;
         }
       }
-      boolean preferOutgoing = Arrays.compareUnsigned(identity.publicKey(), key) < 0;
+      // Without a key of our own (no identity at all) there is no tie-break: the first one stays.
+      boolean preferOutgoing = selfKey != null && Arrays.compareUnsigned(selfKey, key) < 0;
       if (holder == null || holder.outgoing() == candidate.outgoing() || candidate.outgoing() != preferOutgoing) {
         loser = candidate;
       } else {
@@ -418,6 +485,14 @@ public class NetworkEngine implements GossipNode {
         return null;
       }
       verificationToSend = identity.verificationMessage(v.responseChallenge());
+    } else if (id instanceof HandshakeIdentity.TransportAuthenticated t) {
+      peer.markIdentityVerified(t.peerPublicKey());
+      if (!claimIdentity(t.peerPublicKey(), peer)) {
+        metrics.disconnected(DisconnectReason.DUPLICATE_CONNECTION);
+        log.info("event=ConnectFailed remote={} reason=DuplicateConnection", conn.remoteAddress());
+        conn.close(DisconnectReason.DUPLICATE_CONNECTION, config.disconnectAckTimeout());
+        return null;
+      }
     } else if (id instanceof HandshakeIdentity.Pending p) {
       peer.setPendingIdentity(p);
     }
@@ -617,6 +692,8 @@ public class NetworkEngine implements GossipNode {
               }
               if (est.handshake().identity() instanceof HandshakeIdentity.Verified v) {
                 dialedIdentities.put(canonical, HexFormat.of().formatHex(v.peerPublicKey()));
+              } else if (est.handshake().identity() instanceof HandshakeIdentity.TransportAuthenticated t) {
+                dialedIdentities.put(canonical, HexFormat.of().formatHex(t.peerPublicKey()));
               }
               addPeer(est.connection(), est.handshake());
             });
@@ -651,6 +728,9 @@ public class NetworkEngine implements GossipNode {
   }
 
   private void maybeSendMessagesOfInterest(WsPeer peer) {
+    if (!policy.announceMessageOfInterest()) {
+      return;
+    }
     LocalInterest.Announcement a = interest.current();
     if (a.announced() && peer.interestGeneration() != a.generation()) {
       peer.sendMessageOfInterest(a.payloadFor(supportsStatefulVotes(peer)), a.generation());
@@ -788,6 +868,9 @@ public class NetworkEngine implements GossipNode {
   }
 
   private void checkLiveness() {
+    if (!policy.livenessChecks()) {
+      return;
+    }
     long now = System.nanoTime();
     for (WsPeer p : peers) {
       try {
@@ -845,6 +928,74 @@ public class NetworkEngine implements GossipNode {
     @Override
     public PeerHttpClient httpClient() {
       return net.httpClient(address);
+    }
+  }
+
+  /**
+   * The pieces of a network, each with a default: a fresh meter registry, no identity challenge,
+   * a no-op identity tracker, the engine's own incoming duplicate filter (when the config enables
+   * it) and the engine itself as owner.
+   */
+  public static final class Builder {
+    private final NetworkConfig config;
+    private final Transport transport;
+    private MeterRegistry registry;
+    private IdentityChallengeScheme identity;
+    private IdentityTracker identityTracker;
+    private IncomingDuplicateFilter incomingFilter;
+    private GossipNode owner;
+    private byte[] selfKey;
+
+    private Builder(NetworkConfig config, Transport transport) {
+      this.config = java.util.Objects.requireNonNull(config, "config");
+      this.transport = java.util.Objects.requireNonNull(transport, "transport");
+    }
+
+    /** Where the meters go (tagged {@code network=<transport type>}). */
+    public Builder meterRegistry(MeterRegistry r) {
+      this.registry = r;
+      return this;
+    }
+
+    /** The WS-style identity challenge, or null to run without it. */
+    public Builder identity(IdentityChallengeScheme scheme) {
+      this.identity = scheme;
+      return this;
+    }
+
+    /** The tracker of connected identities; share one between the engines of a hybrid node. */
+    public Builder identityTracker(IdentityTracker tracker) {
+      this.identityTracker = tracker;
+      return this;
+    }
+
+    /**
+     * The incoming duplicate filter; share one between the engines of a hybrid node so a message
+     * arriving over both is delivered once. Used even when the config's own filter is off.
+     */
+    public Builder incomingFilter(IncomingDuplicateFilter filter) {
+      this.incomingFilter = filter;
+      return this;
+    }
+
+    /** The node handlers see as {@code msg.network()} (the hybrid that holds this engine). */
+    public Builder owner(GossipNode node) {
+      this.owner = node;
+      return this;
+    }
+
+    /**
+     * This node's own Ed25519 public key, for the duplicate-connection tie-break, when it is not
+     * the identity scheme's (a P2P node: the key inside its peer ID).
+     */
+    public Builder selfKey(byte[] key) {
+      this.selfKey = key == null ? null : key.clone();
+      return this;
+    }
+
+    /** Builds the network (not started). */
+    public NetworkEngine build() {
+      return new NetworkEngine(this);
     }
   }
 }

@@ -198,7 +198,7 @@ public final class WsPeer
       return true;
     }
     fairness.acquire();
-    IncomingMessage msg = new IncomingMessage(this, tag, data, net, now, conn.outgoing());
+    IncomingMessage msg = new IncomingMessage(this, tag, data, net.owner(), now, conn.outgoing());
     if (!net.enqueueForHandlers(msg, this)) {
       fairness.release();
       return !closed.get();

@@ -28,4 +28,13 @@ public sealed interface HandshakeIdentity {
    * @param responseChallenge the 32 bytes this side sent and expects signed
    */
   record Pending(byte[] peerPublicKey, byte[] responseChallenge) implements HandshakeIdentity {}
+
+  /**
+   * The transport itself authenticated the peer's key (a libp2p peer ID holds the Ed25519 key that
+   * the Noise handshake proved). The engine claims it in the {@link IdentityTracker} at once; no
+   * {@code NI} message is sent or expected.
+   *
+   * @param peerPublicKey the peer's Ed25519 public key (32 bytes)
+   */
+  record TransportAuthenticated(byte[] peerPublicKey) implements HandshakeIdentity {}
 }

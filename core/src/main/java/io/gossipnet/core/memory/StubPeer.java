@@ -41,11 +41,21 @@ public final class StubPeer implements AutoCloseable {
    *     them and the node's writes block once the link buffer is full (a slow peer)
    */
   public static StubPeer connect(MemoryNetwork net, String name, String target, boolean autoRead) throws IOException {
+    return connect(net, name, target, PeerHandshake.basic(MemoryTransport.PROTOCOL_VERSION), autoRead);
+  }
+
+  /**
+   * Connects to {@code target} as {@code name}, as if the handshake had established {@code
+   * handshake} (for example an identity the transport authenticated), reading in the background
+   * when {@code autoRead}.
+   */
+  public static StubPeer connect(MemoryNetwork net, String name, String target, PeerHandshake handshake, boolean autoRead)
+      throws IOException {
     MemoryTransport t = net.lookup(target);
     if (t == null) {
       throw new IOException("nothing listens at " + target);
     }
-    MemoryConnection c = t.acceptStub("mem://" + name, PeerHandshake.basic(MemoryTransport.PROTOCOL_VERSION));
+    MemoryConnection c = t.acceptStub("mem://" + name, handshake);
     return new StubPeer(c, autoRead);
   }
 

@@ -11,10 +11,15 @@ import java.util.function.Supplier;
 
 /**
  * The network's meters, registered once in the injected {@link MeterRegistry} and held as fields so
- * the hot paths only increment. Names are dot-separated under {@code gossipnet.}; no meter has a
- * per-peer tag (a node may have thousands of peers).
+ * the hot paths only increment. Names are dot-separated under {@code gossipnet.}; every meter carries
+ * a {@code network} tag ({@code ws}, {@code p2p}, {@code mem}, ...) so that two engines in one
+ * registry (a hybrid node) keep separate counters and gauges. No meter has a per-peer tag (a node
+ * may have thousands of peers).
  */
 public final class NetworkMetrics {
+  /** The tag that tells the meters of two networks in one registry apart. */
+  public static final String NETWORK_TAG = "network";
+
   /** Broadcasts refused because the broadcaster's queue was full. */
   public final Counter broadcastQueueFull;
   /** Broadcasts dropped because they waited in the broadcaster's queue too long. */
@@ -60,10 +65,22 @@ public final class NetworkMetrics {
 
   private final Map<DisconnectReason, Counter> disconnects = new EnumMap<>(DisconnectReason.class);
   private final MeterRegistry registry;
+  private final String network;
 
-  /** Registers the meters. */
+  /** Registers the meters with the tag {@code network=default}. */
   public NetworkMetrics(MeterRegistry registry) {
+    this(registry, "default");
+  }
+
+  /**
+   * Registers the meters.
+   *
+   * @param registry where the meters go
+   * @param network the value of every meter's {@code network} tag
+   */
+  public NetworkMetrics(MeterRegistry registry, String network) {
     this.registry = registry;
+    this.network = network;
     broadcastQueueFull = counter("gossipnet.broadcast.queue.full", "broadcasts refused: queue full");
     broadcastsDropped = counter("gossipnet.broadcast.dropped.stale", "broadcasts older than the max queue duration");
     broadcasts = counter("gossipnet.broadcasts", "broadcasts handed to peers");
@@ -83,20 +100,21 @@ public final class NetworkMetrics {
     lateTopicResponses = counter("gossipnet.topic.responses.late", "topic responses without a waiting request");
     identityDuplicate = counter("gossipnet.identity.duplicate", "duplicate identities");
     identityError = counter("gossipnet.identity.error", "bad identity data");
-    readBufferWait = Timer.builder("gossipnet.read.buffer.wait").register(registry);
-    handle = Timer.builder("gossipnet.handle").register(registry);
+    readBufferWait = Timer.builder("gossipnet.read.buffer.wait").tag(NETWORK_TAG, network).register(registry);
+    handle = Timer.builder("gossipnet.handle").tag(NETWORK_TAG, network).register(registry);
     for (DisconnectReason r : DisconnectReason.values()) {
       disconnects.put(
           r,
           Counter.builder("gossipnet.connections.dropped")
               .tag("reason", r.toString())
+              .tag(NETWORK_TAG, network)
               .description("closed peer connections by reason")
               .register(registry));
     }
   }
 
   private Counter counter(String name, String description) {
-    return Counter.builder(name).description(description).register(registry);
+    return Counter.builder(name).tag(NETWORK_TAG, network).description(description).register(registry);
   }
 
   /** Counts a closed connection. */
@@ -111,7 +129,12 @@ public final class NetworkMetrics {
 
   /** Registers a gauge read from a supplier (peer counts and the like). */
   public void gauge(String name, String description, Supplier<Number> value) {
-    Gauge.builder(name, value).description(description).register(registry);
+    Gauge.builder(name, value).tag(NETWORK_TAG, network).description(description).register(registry);
+  }
+
+  /** The value of this network's {@code network} tag. */
+  public String network() {
+    return network;
   }
 
   /** The registry the meters are in. */

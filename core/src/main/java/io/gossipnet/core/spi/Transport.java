@@ -39,6 +39,14 @@ public interface Transport {
     return address;
   }
 
+  /**
+   * What the engine does differently over this transport (message-of-interest, liveness checks,
+   * identity messages). By default every check is on.
+   */
+  default TransportPolicy policy() {
+    return TransportPolicy.DEFAULT;
+  }
+
   /** How this transport serves and calls HTTP, or null if it does not. */
   HttpHosting http();
 
