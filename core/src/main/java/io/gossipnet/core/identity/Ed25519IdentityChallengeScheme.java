@@ -48,23 +48,23 @@ public final class Ed25519IdentityChallengeScheme implements IdentityChallengeSc
   /** Longest {@code NI} payload accepted, in bytes. A valid one takes 113. */
   public static final int MAX_VERIFICATION_LENGTH = 256;
 
-  private final IdentityKeys keys;
+  private final IdentitySigner keys;
   private final Set<String> dedupNames;
   private final RandomGenerator random;
 
   /**
    * Creates a scheme.
    *
-   * @param keys this node's signing keys
+   * @param keys what signs for this node ({@link IdentityKeys}, or a hybrid node's libp2p key)
    * @param dedupNames addresses this node is known by (compared lower-cased); may be empty
    */
-  public Ed25519IdentityChallengeScheme(IdentityKeys keys, Collection<String> dedupNames) {
+  public Ed25519IdentityChallengeScheme(IdentitySigner keys, Collection<String> dedupNames) {
     this(keys, dedupNames, new SecureRandom());
   }
 
   /** As the public constructor, with a given source of challenge bytes (for tests). */
   Ed25519IdentityChallengeScheme(
-      IdentityKeys keys, Collection<String> dedupNames, RandomGenerator random) {
+      IdentitySigner keys, Collection<String> dedupNames, RandomGenerator random) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.random = Objects.requireNonNull(random, "random");
     Objects.requireNonNull(dedupNames, "dedupNames");

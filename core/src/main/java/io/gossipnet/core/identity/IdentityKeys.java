@@ -17,7 +17,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * per verification on the project VM against about 90 µs here, and every connection's identity
  * challenge costs each side one of each. Instances are immutable and thread-safe.
  */
-public final class IdentityKeys {
+public final class IdentityKeys implements IdentitySigner {
   /** Length of a raw Ed25519 public key. */
   public static final int PUBLIC_KEY_LENGTH = 32;
 
@@ -86,11 +86,13 @@ public final class IdentityKeys {
   }
 
   /** This key pair's raw 32-byte public key (a copy). */
+  @Override
   public byte[] publicKey() {
     return publicKey.clone();
   }
 
   /** Signs {@code message} and returns the 64-byte Ed25519 signature. */
+  @Override
   public byte[] sign(byte[] message) {
     Objects.requireNonNull(message, "message");
     byte[] signature = new byte[SIGNATURE_LENGTH];

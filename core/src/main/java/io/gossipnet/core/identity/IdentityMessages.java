@@ -66,7 +66,7 @@ final class IdentityMessages {
 
   /** Message 1, {@code identityChallengeSigned}: {@code {ic, sig}}. */
   record SignedChallenge(ChallengeBody body, byte[] signature) {
-    static SignedChallenge sign(ChallengeBody body, IdentityKeys keys) {
+    static SignedChallenge sign(ChallengeBody body, IdentitySigner keys) {
       return new SignedChallenge(body, keys.sign(body.signedBytes()));
     }
 
@@ -97,7 +97,7 @@ final class IdentityMessages {
 
   /** Message 2, {@code identityChallengeResponseSigned}: {@code {icr, sig}}. */
   record SignedResponse(ResponseBody body, byte[] signature) {
-    static SignedResponse sign(ResponseBody body, IdentityKeys keys) {
+    static SignedResponse sign(ResponseBody body, IdentitySigner keys) {
       return new SignedResponse(body, keys.sign(body.signedBytes()));
     }
 
@@ -128,7 +128,7 @@ final class IdentityMessages {
 
   /** Message 3, {@code identityVerificationMessageSigned}: {@code {ivm, sig}}. */
   record SignedVerification(VerificationBody body, byte[] signature) {
-    static SignedVerification sign(VerificationBody body, IdentityKeys keys) {
+    static SignedVerification sign(VerificationBody body, IdentitySigner keys) {
       return new SignedVerification(body, keys.sign(body.signedBytes()));
     }
 

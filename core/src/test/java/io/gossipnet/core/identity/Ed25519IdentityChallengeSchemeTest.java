@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class Ed25519IdentityChallengeSchemeTest {
@@ -32,6 +33,36 @@ class Ed25519IdentityChallengeSchemeTest {
       new Ed25519IdentityChallengeScheme(acceptorKeys, List.of(RELAY, "QmPeerId"));
 
   // ---- happy path ----
+
+  @Test
+  void anySignerCanSignTheChallengeAsAHybridNodesLibp2pKeyDoes() throws Exception {
+    IdentityKeys libp2pKey = IdentityKeys.generate();
+    AtomicInteger signatures = new AtomicInteger();
+    IdentitySigner external =
+        new IdentitySigner() {
+          @Override
+          public byte[] publicKey() {
+            return libp2pKey.publicKey();
+          }
+
+          @Override
+          public byte[] sign(byte[] message) {
+            signatures.incrementAndGet();
+            return libp2pKey.sign(message);
+          }
+        };
+    Ed25519IdentityChallengeScheme hybridDialer = new Ed25519IdentityChallengeScheme(external, Set.of("h:1"));
+
+    Challenge challenge = hybridDialer.createChallenge(RELAY);
+    ChallengeReply reply = acceptor.verifyRequestAndAttachResponse(challenge.headerValue());
+    HandshakeIdentity.Pending pending = (HandshakeIdentity.Pending) reply.identity();
+    HandshakeIdentity.Verified v = (HandshakeIdentity.Verified) hybridDialer.verifyResponse(reply.headerValue(), challenge);
+    byte[] ni = hybridDialer.verificationMessage(v.responseChallenge());
+
+    assertThatCode(() -> acceptor.verifyVerificationMessage(ni, pending)).doesNotThrowAnyException();
+    assertThat(pending.peerPublicKey()).isEqualTo(libp2pKey.publicKey());
+    assertThat(signatures.get()).isEqualTo(2);
+  }
 
   @Test
   void dialerAndAcceptorCompleteAllThreeMessages() throws Exception {
