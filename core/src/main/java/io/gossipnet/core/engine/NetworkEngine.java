@@ -77,8 +77,12 @@ public class NetworkEngine implements GossipNode {
   private final TransportPolicy policy;
   /** This node's own identity key, independent of the WS challenge scheme; null if it has none. */
   private final byte[] selfKey;
-  /** The node handlers see as {@code msg.network()}: this engine, or the hybrid that holds it. */
-  private volatile GossipNode owner = this;
+  /**
+   * The node handlers see as {@code msg.network()}: this engine, or the hybrid that holds it. Set
+   * before {@link #start()} (the peer threads are started after it), so a plain field: it is read
+   * once per received message.
+   */
+  private GossipNode owner = this;
   private final NetworkMetrics metrics;
   private final Multiplexer multiplexer = new Multiplexer();
   private final Broadcaster broadcaster;
@@ -190,8 +194,13 @@ public class NetworkEngine implements GossipNode {
   /**
    * Makes {@code node} the owner that handlers see (a hybrid node calls this on its child engines
    * before starting them).
+   *
+   * @throws IllegalStateException if the network has already started
    */
   public void setOwner(GossipNode node) {
+    if (started.get()) {
+      throw new IllegalStateException("the owner is set before start()");
+    }
     this.owner = node == null ? this : node;
   }
 
