@@ -485,22 +485,17 @@ public class NetworkEngine implements GossipNode {
     WsPeer peer = new WsPeer(this, conn, handshake);
     HandshakeIdentity id = handshake.identity();
     byte[] verificationToSend = null;
-    if (id instanceof HandshakeIdentity.Verified v && identity != null) {
-      peer.markIdentityVerified(v.peerPublicKey());
-      if (!claimIdentity(v.peerPublicKey(), peer)) {
+    byte[] provedKey = provedKey(id);
+    if (provedKey != null) {
+      peer.markIdentityVerified(provedKey);
+      if (!claimIdentity(provedKey, peer)) {
         metrics.disconnected(DisconnectReason.DUPLICATE_CONNECTION);
         log.info("event=ConnectFailed remote={} reason=DuplicateConnection", conn.remoteAddress());
         conn.close(DisconnectReason.DUPLICATE_CONNECTION, config.disconnectAckTimeout());
         return null;
       }
-      verificationToSend = identity.verificationMessage(v.responseChallenge());
-    } else if (id instanceof HandshakeIdentity.TransportAuthenticated t) {
-      peer.markIdentityVerified(t.peerPublicKey());
-      if (!claimIdentity(t.peerPublicKey(), peer)) {
-        metrics.disconnected(DisconnectReason.DUPLICATE_CONNECTION);
-        log.info("event=ConnectFailed remote={} reason=DuplicateConnection", conn.remoteAddress());
-        conn.close(DisconnectReason.DUPLICATE_CONNECTION, config.disconnectAckTimeout());
-        return null;
+      if (id instanceof HandshakeIdentity.Verified v) {
+        verificationToSend = identity.verificationMessage(v.responseChallenge());
       }
     } else if (id instanceof HandshakeIdentity.Pending p) {
       peer.setPendingIdentity(p);
@@ -534,6 +529,20 @@ public class NetworkEngine implements GossipNode {
       removePeer(peer);
     }
     return peer;
+  }
+
+  /**
+   * The key a handshake proved at once: the WS dialer's verified acceptor (when the challenge is
+   * on), or a key the transport authenticated; null when none is proved yet.
+   */
+  private byte[] provedKey(HandshakeIdentity id) {
+    if (id instanceof HandshakeIdentity.Verified v && identity != null) {
+      return v.peerPublicKey();
+    }
+    if (id instanceof HandshakeIdentity.TransportAuthenticated t) {
+      return t.peerPublicKey();
+    }
+    return null;
   }
 
   /** Called once by a peer when it closes. */
@@ -699,10 +708,9 @@ public class NetworkEngine implements GossipNode {
                 }
                 return;
               }
-              if (est.handshake().identity() instanceof HandshakeIdentity.Verified v) {
-                dialedIdentities.put(canonical, HexFormat.of().formatHex(v.peerPublicKey()));
-              } else if (est.handshake().identity() instanceof HandshakeIdentity.TransportAuthenticated t) {
-                dialedIdentities.put(canonical, HexFormat.of().formatHex(t.peerPublicKey()));
+              byte[] key = provedKey(est.handshake().identity());
+              if (key != null) {
+                dialedIdentities.put(canonical, HexFormat.of().formatHex(key));
               }
               addPeer(est.connection(), est.handshake());
             });
