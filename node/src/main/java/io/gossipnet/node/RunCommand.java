@@ -6,7 +6,7 @@ import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.Peer;
 import io.gossipnet.core.PeerOption;
 import io.gossipnet.core.http.HttpResponse;
-import io.gossipnet.ws.GossipNodeService;
+import io.gossipnet.guice.GossipNodeService;
 import io.gossipnet.ws.WsConfig;
 import io.gossipnet.ws.WsNetwork;
 import io.gossipnet.ws.WsTransportModule;

@@ -5,6 +5,7 @@ import io.gossipnet.core.engine.NetworkEngine;
 import io.gossipnet.core.identity.Ed25519IdentityChallengeScheme;
 import io.gossipnet.core.identity.IdentityChallengeScheme;
 import io.gossipnet.core.identity.IdentityKeys;
+import io.gossipnet.core.identity.IdentitySigner;
 import io.gossipnet.core.identity.IdentityTracker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,16 +45,43 @@ public class WsNetwork extends NetworkEngine {
    * @param identity the identity challenge, or null to run without it
    */
   public WsNetwork(NetworkConfig config, WsTransport transport, MeterRegistry registry, IdentityChallengeScheme identity, IdentityTracker tracker) {
-    super(config, transport, registry, identity, tracker);
-    this.transport = transport;
+    this(NetworkEngine.builder(config, transport).meterRegistry(registry).identity(identity).identityTracker(tracker));
+  }
+
+  /**
+   * A network from the engine's builder, for every piece the other constructors do not take
+   * (shared duplicate filter, owner node, clock, scheduler, mesh):
+   *
+   * <pre>{@code
+   * WsNetwork net = new WsNetwork(NetworkEngine.builder(config, new WsTransport(ws))
+   *     .identity(WsNetwork.identity(config, signer)).identityTracker(shared).owner(hybrid));
+   * }</pre>
+   *
+   * @param pieces a builder made over a {@link WsTransport}
+   * @throws IllegalArgumentException if the builder's transport is not a {@link WsTransport}
+   */
+  public WsNetwork(NetworkEngine.Builder pieces) {
+    super(pieces);
+    if (!(super.transport() instanceof WsTransport ws)) {
+      throw new IllegalArgumentException("a WsNetwork runs over a WsTransport, not " + super.transport().getClass().getName());
+    }
+    this.transport = ws;
   }
 
   /** The seed's standalone identity: a random key per process, the public address as dedup name. */
   public static IdentityChallengeScheme defaultIdentity(NetworkConfig config) {
+    return identity(config, IdentityKeys.generate());
+  }
+
+  /**
+   * The identity challenge signed by {@code signer} (a hybrid node's libp2p key), with the public
+   * address as dedup name; null when the config disables the challenge or has no public address.
+   */
+  public static IdentityChallengeScheme identity(NetworkConfig config, IdentitySigner signer) {
     if (!config.enableIdentityChallenge() || config.publicAddress().isEmpty()) {
       return null;
     }
-    return new Ed25519IdentityChallengeScheme(IdentityKeys.generate(), Set.of(WsAddresses.canonical(config.publicAddress())));
+    return new Ed25519IdentityChallengeScheme(signer, Set.of(WsAddresses.canonical(config.publicAddress())));
   }
 
   /** The transport. */

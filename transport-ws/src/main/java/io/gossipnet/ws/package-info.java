@@ -5,7 +5,7 @@
  * WebSocket API (no servlets).
  *
  * <p>Entry points: {@link io.gossipnet.ws.WsNetwork} (construct and {@code start()}), {@link
- * io.gossipnet.ws.WsTransportModule} with {@link io.gossipnet.ws.GossipNodeService} (Guice), and
+ * io.gossipnet.ws.WsTransportModule} with {@link io.gossipnet.guice.GossipNodeService} (Guice), and
  * {@link io.gossipnet.ws.WsConfig} for the WebSocket-specific settings. The rest is
  * package-private: {@code WsConnection} (one connection: demand-based reads, batched
  * completion-based sends), {@code WsHttpHosting}, {@code RequestTracker} (per-IP connection rate).

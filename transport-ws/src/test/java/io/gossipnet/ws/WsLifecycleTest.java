@@ -1,5 +1,6 @@
 package io.gossipnet.ws;
 
+import io.gossipnet.guice.GossipNodeService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -24,6 +24,7 @@ final class Broadcaster {
   private final NetworkConfig config;
   private final NetworkMetrics metrics;
   private final Supplier<WsPeer[]> peers;
+  private final java.util.function.LongSupplier clock;
   private final PriorityQueuePair<Request> queue;
   private final long maxQueueNanos;
   private volatile boolean running = true;
@@ -33,7 +34,8 @@ final class Broadcaster {
   private record Request(
       Tag tag, byte[] data, Peer except, long enqueueNanos, CountDownLatch done) {}
 
-  Broadcaster(NetworkConfig config, NetworkMetrics metrics, Supplier<WsPeer[]> peers) {
+  Broadcaster(NetworkConfig config, NetworkMetrics metrics, Supplier<WsPeer[]> peers, java.util.function.LongSupplier clock) {
+    this.clock = clock;
     this.config = config;
     this.metrics = metrics;
     this.peers = peers;
@@ -75,7 +77,7 @@ final class Broadcaster {
     }
     boolean high = tag.highPriority();
     if (!wait) {
-      if (!queue.offer(new Request(tag, data, except, System.nanoTime(), null), high)) {
+      if (!queue.offer(new Request(tag, data, except, clock.getAsLong(), null), high)) {
         metrics.broadcastQueueFull.increment();
         if (!running) {
           throw new GossipException.Closed("network is stopped");
@@ -86,7 +88,7 @@ final class Broadcaster {
     }
     CountDownLatch done = new CountDownLatch(1);
     try {
-      if (!queue.put(new Request(tag, data, except, System.nanoTime(), done), high)) {
+      if (!queue.put(new Request(tag, data, except, clock.getAsLong(), done), high)) {
         throw new GossipException.Closed("network is stopped");
       }
       done.await();
@@ -130,14 +132,14 @@ final class Broadcaster {
     WsPeer[] snapshot = peers.get();
     // The seed polls every 5 ms until a first peer appears or the request goes stale.
     while (snapshot.length == 0) {
-      if (System.nanoTime() - r.enqueueNanos > maxQueueNanos || !running) {
+      if (clock.getAsLong() - r.enqueueNanos > maxQueueNanos || !running) {
         metrics.broadcastsDropped.increment();
         return;
       }
       TimeUnit.NANOSECONDS.sleep(NO_PEER_POLL_NANOS);
       snapshot = peers.get();
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (now - r.enqueueNanos > maxQueueNanos) {
       metrics.broadcastsDropped.increment();
       return;

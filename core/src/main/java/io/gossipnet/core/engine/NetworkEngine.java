@@ -22,6 +22,7 @@ import io.gossipnet.core.identity.IdentityChallengeScheme;
 import io.gossipnet.core.identity.IdentityException;
 import io.gossipnet.core.identity.IdentityTracker;
 import io.gossipnet.core.interest.LocalInterest;
+import io.gossipnet.core.mesh.JitterBackoff;
 import io.gossipnet.core.mesh.MeshStrategy;
 import io.gossipnet.core.mesh.Mesher;
 import io.gossipnet.core.metrics.NetworkMetrics;
@@ -51,11 +52,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +87,9 @@ public class NetworkEngine implements GossipNode {
    */
   private GossipNode owner = this;
   private final NetworkMetrics metrics;
-  private final Multiplexer multiplexer = new Multiplexer();
+  private final Multiplexer multiplexer;
+  /** The engine's clock in nanoseconds (only differences matter); System::nanoTime by default. */
+  private final LongSupplier clock;
   private final Broadcaster broadcaster;
   private final HandlerQueue<Delivery> readBuffer;
   private final Phonebook phonebook;
@@ -108,9 +113,12 @@ public class NetworkEngine implements GossipNode {
   private final LocalInterest interest = new LocalInterest();
 
   private final List<Thread> workers = new ArrayList<>();
-  private ScheduledExecutorService scheduler;
+  /** The injected scheduler, or null: then the engine makes (and shuts down) its own. */
+  private final ScheduledExecutorService injectedScheduler;
+  private volatile ScheduledExecutorService scheduler;
+  private final List<ScheduledFuture<?>> scheduled = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile RateLimitedDialer dialer;
-  private volatile long lastNetworkAdvanceNanos = System.nanoTime();
+  private volatile long lastNetworkAdvanceNanos;
 
   /** A message in the shared read buffer. */
   private record Delivery(IncomingMessage msg, WsPeer peer, long enqueuedNanos) {}
@@ -139,28 +147,28 @@ public class NetworkEngine implements GossipNode {
    * @param b the pieces; every one not set gets its default
    */
   protected NetworkEngine(Builder b) {
+    b.resolve();
     this.config = b.config;
     this.transport = b.transport;
     this.policy = transport.policy() == null ? TransportPolicy.DEFAULT : transport.policy();
-    MeterRegistry registry = b.registry == null ? new SimpleMeterRegistry() : b.registry;
-    this.metrics = new NetworkMetrics(registry, transport.networkType());
+    this.clock = b.clock;
+    this.lastNetworkAdvanceNanos = clock.getAsLong();
+    this.metrics = new NetworkMetrics(b.registry, transport.networkType());
     this.identity = config.enableIdentityChallenge() ? b.identity : null;
     this.selfKey =
         b.selfKey != null ? b.selfKey.clone() : this.identity != null ? this.identity.publicKey() : null;
-    this.identityTracker = b.identityTracker == null ? IdentityTracker.noop() : b.identityTracker;
-    this.broadcaster = new Broadcaster(config, metrics, () -> peers);
+    this.identityTracker = b.identityTracker;
+    this.multiplexer = b.multiplexer;
+    this.broadcaster = new Broadcaster(config, metrics, () -> peers, clock);
     this.readBuffer = new HandlerQueue<>(config.effectiveReadBufferSize());
-    this.phonebook = createPhonebook();
-    this.incomingFilter =
-        b.incomingFilter != null
-            ? b.incomingFilter
-            : config.enableIncomingMessageFilter()
-                ? new IncomingDuplicateFilter(config.incomingFilterBuckets(), config.incomingFilterBucketSize())
-                : null;
+    this.phonebook = b.phonebook;
+    this.incomingFilter = b.incomingFilter.orElse(null);
     if (b.owner != null) {
       this.owner = b.owner;
     }
-    this.mesher = Mesher.fromConfig(config, createMeshStrategy(), false);
+    this.injectedScheduler = b.scheduler;
+    MeshStrategy strategy = b.meshStrategy != null ? b.meshStrategy : this::meshPass;
+    this.mesher = new Mesher(strategy, config.gossipFanout(), config.meshInterval(), b.meshBackoff);
     new SecureRandom().nextBytes(nodeRandom);
     Tags tags = config.tags();
     this.payloadLimit =
@@ -204,19 +212,39 @@ public class NetworkEngine implements GossipNode {
     this.owner = node == null ? this : node;
   }
 
+  /**
+   * This node's own Ed25519 public key (a copy): the identity challenge's signer or the key given
+   * to the builder; empty if the node has none.
+   */
+  public Optional<byte[]> selfKey() {
+    return selfKey == null ? Optional.empty() : Optional.of(selfKey.clone());
+  }
+
+  /** The transport this engine runs over. */
+  public Transport transport() {
+    return transport;
+  }
+
   /** What the engine does differently over this transport. */
   public TransportPolicy policy() {
     return policy;
   }
 
-  /** Hook: the phonebook. */
-  protected Phonebook createPhonebook() {
-    return Phonebook.fromConfig(config);
+  /**
+   * One mesh pass when the builder was given no {@link MeshStrategy}: by default, dial phonebook
+   * relays toward the fanout. A transport's network overrides it (P2P first refreshes its
+   * peerstore from the DHT). Called from the mesher's thread, never from a constructor.
+   *
+   * @param target the number of outgoing connections wanted
+   * @return the outgoing plus pending connections after the pass
+   */
+  protected int meshPass(int target) {
+    return dialRelaysPass(target);
   }
 
-  /** Hook: the mesh strategy; by default dial phonebook relays toward the fanout. */
-  protected MeshStrategy createMeshStrategy() {
-    return this::dialRelaysPass;
+  /** The engine's clock, in nanoseconds (only differences matter). */
+  LongSupplier clock() {
+    return clock;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -234,16 +262,18 @@ public class NetworkEngine implements GossipNode {
     }
     broadcaster.start();
     scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "gossipnet-maintenance");
-              t.setDaemon(true);
-              return t;
-            });
+        injectedScheduler != null
+            ? injectedScheduler
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "gossipnet-maintenance");
+                  t.setDaemon(true);
+                  return t;
+                });
     dialer = new RateLimitedDialer(phonebook, scheduler);
     long slow = config.slowWriterCheckInterval().toMillis();
     long idle = config.idleCheckInterval().toMillis();
-    scheduler.scheduleAtFixedRate(this::checkLiveness, slow, Math.min(slow, idle), TimeUnit.MILLISECONDS);
+    scheduled.add(scheduler.scheduleAtFixedRate(this::checkLiveness, slow, Math.min(slow, idle), TimeUnit.MILLISECONDS));
     try {
       transport.start(new Context());
     } catch (IOException e) {
@@ -274,7 +304,10 @@ public class NetworkEngine implements GossipNode {
       t.interrupt();
     }
     joinAll(workers);
-    if (scheduler != null) {
+    for (ScheduledFuture<?> f : scheduled) {
+      f.cancel(false);
+    }
+    if (scheduler != null && scheduler != injectedScheduler) {
       scheduler.shutdownNow();
     }
     readBuffer.clear();
@@ -326,7 +359,7 @@ public class NetworkEngine implements GossipNode {
     if (stopped.get()) {
       return false;
     }
-    readBuffer.put(new Delivery(msg, peer, System.nanoTime()));
+    readBuffer.put(new Delivery(msg, peer, clock.getAsLong()));
     return true;
   }
 
@@ -342,14 +375,14 @@ public class NetworkEngine implements GossipNode {
         return;
       }
       d.peer.messageTaken();
-      long start = System.nanoTime();
+      long start = clock.getAsLong();
       metrics.readBufferWait.record(start - d.enqueuedNanos, TimeUnit.NANOSECONDS);
       try {
         handle(d.msg, d.peer);
       } catch (RuntimeException e) {
         log.warn("handler for {} from {} failed", d.msg.tag(), d.peer, e);
       }
-      metrics.handle.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      metrics.handle.record(clock.getAsLong() - start, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -523,7 +556,7 @@ public class NetworkEngine implements GossipNode {
     if (count >= config.gossipFanout()) {
       ready.complete(null);
     } else if (count == 1 && scheduler != null && !ready.isDone()) {
-      scheduler.schedule(() -> ready.complete(null), config.eventualReadyDelay().toMillis(), TimeUnit.MILLISECONDS);
+      scheduled.add(scheduler.schedule(() -> ready.complete(null), config.eventualReadyDelay().toMillis(), TimeUnit.MILLISECONDS));
     }
     if (peer.isClosed()) {
       removePeer(peer);
@@ -597,26 +630,37 @@ public class NetworkEngine implements GossipNode {
     List<Peer> out = new ArrayList<>();
     for (PeerOption o : options) {
       switch (o) {
-        case CONNECTED_OUT, TRANSPORT_CONNECTIONS_OUT -> {
-          for (WsPeer p : peers) {
-            if (p.outgoing()) {
-              out.add(p);
-            }
-          }
-        }
-        case CONNECTED_IN, TRANSPORT_CONNECTIONS_IN -> {
-          for (WsPeer p : peers) {
-            if (!p.outgoing()) {
-              out.add(p);
-            }
-          }
-        }
+        case CONNECTED_OUT -> addPeers(out, true);
+        case CONNECTED_IN -> addPeers(out, false);
+        case TRANSPORT_CONNECTIONS_OUT -> addTransportConnections(out, true);
+        case TRANSPORT_CONNECTIONS_IN -> addTransportConnections(out, false);
         case PHONEBOOK_RELAYS -> addPhonebookPeers(out, Role.RELAY);
         case PHONEBOOK_ARCHIVAL -> addPhonebookPeers(out, Role.ARCHIVAL);
         default -> throw new IllegalArgumentException("unknown option " + o);
       }
     }
     return out;
+  }
+
+  private void addPeers(List<Peer> out, boolean outgoing) {
+    for (WsPeer p : peers) {
+      if (p.outgoing() == outgoing) {
+        out.add(p);
+      }
+    }
+  }
+
+  private void addTransportConnections(List<Peer> out, boolean outgoing) {
+    Optional<List<Transport.ConnectionInfo>> held = transport.connections();
+    if (held.isEmpty()) {
+      addPeers(out, outgoing);
+      return;
+    }
+    for (Transport.ConnectionInfo c : held.get()) {
+      if (c.outgoing() == outgoing) {
+        out.add(c);
+      }
+    }
   }
 
   private void addPhonebookPeers(List<Peer> out, Role role) {
@@ -814,7 +858,7 @@ public class NetworkEngine implements GossipNode {
 
   @Override
   public void onNetworkAdvance() {
-    lastNetworkAdvanceNanos = System.nanoTime();
+    lastNetworkAdvanceNanos = clock.getAsLong();
   }
 
   @Override
@@ -888,7 +932,7 @@ public class NetworkEngine implements GossipNode {
     if (!policy.livenessChecks()) {
       return;
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     for (WsPeer p : peers) {
       try {
         p.checkLiveness(now);
@@ -949,23 +993,44 @@ public class NetworkEngine implements GossipNode {
   }
 
   /**
-   * The pieces of a network, each with a default: a fresh meter registry, no identity challenge,
-   * a no-op identity tracker, the engine's own incoming duplicate filter (when the config enables
-   * it) and the engine itself as owner.
+   * The pieces of a network. Each piece not set is made by a {@code protected create*()} hook
+   * when the network is built, never by an overridable call from a constructor, so a transport's
+   * builder can subclass this one and change a default. The defaults: a fresh meter registry, no
+   * identity challenge, a no-op identity tracker, the config's incoming duplicate filter (if it
+   * enables one), a fresh multiplexer, the config's phonebook, the engine's own mesh pass on a
+   * fixed-rate mesher, {@link System#nanoTime()} and a scheduler the engine owns.
    */
-  public static final class Builder {
+  public static class Builder {
     private final NetworkConfig config;
     private final Transport transport;
     private MeterRegistry registry;
     private IdentityChallengeScheme identity;
     private IdentityTracker identityTracker;
-    private IncomingDuplicateFilter incomingFilter;
+    private Optional<IncomingDuplicateFilter> incomingFilter;
     private GossipNode owner;
     private byte[] selfKey;
+    private Multiplexer multiplexer;
+    private Phonebook phonebook;
+    private MeshStrategy meshStrategy;
+    private JitterBackoff meshBackoff;
+    private LongSupplier clock;
+    private ScheduledExecutorService scheduler;
+    private boolean resolved;
 
-    private Builder(NetworkConfig config, Transport transport) {
+    /**
+     * Starts a builder; a transport's own builder subclasses it.
+     *
+     * @param config the settings
+     * @param transport the transport
+     */
+    protected Builder(NetworkConfig config, Transport transport) {
       this.config = java.util.Objects.requireNonNull(config, "config");
       this.transport = java.util.Objects.requireNonNull(transport, "transport");
+    }
+
+    /** The settings this builder was made with. */
+    protected final NetworkConfig config() {
+      return config;
     }
 
     /** Where the meters go (tagged {@code network=<transport type>}). */
@@ -991,7 +1056,7 @@ public class NetworkEngine implements GossipNode {
      * arriving over both is delivered once. Used even when the config's own filter is off.
      */
     public Builder incomingFilter(IncomingDuplicateFilter filter) {
-      this.incomingFilter = filter;
+      this.incomingFilter = filter == null ? null : Optional.of(filter);
       return this;
     }
 
@@ -1010,8 +1075,113 @@ public class NetworkEngine implements GossipNode {
       return this;
     }
 
+    /** The tag-to-handler table. */
+    public Builder multiplexer(Multiplexer m) {
+      this.multiplexer = m;
+      return this;
+    }
+
+    /** The phonebook (relay and archival addresses, connection rate limits). */
+    public Builder phonebook(Phonebook p) {
+      this.phonebook = p;
+      return this;
+    }
+
+    /** One mesh pass; by default the engine's {@link NetworkEngine#meshPass(int)}. */
+    public Builder meshStrategy(MeshStrategy strategy) {
+      this.meshStrategy = strategy;
+      return this;
+    }
+
+    /**
+     * The backoff of the mesher while passes find no connection (the seed's P2P mesher uses
+     * {@link JitterBackoff#meshDefault()}), or null for passes at a fixed rate (the WS mesher).
+     */
+    public Builder meshBackoff(JitterBackoff backoff) {
+      this.meshBackoff = backoff;
+      return this;
+    }
+
+    /**
+     * The clock, in nanoseconds (only differences matter): liveness checks, queue ages and the
+     * phonebook's rate limits read it.
+     */
+    public Builder clock(LongSupplier nanoClock) {
+      this.clock = nanoClock;
+      return this;
+    }
+
+    /**
+     * The scheduler for the engine's timers (liveness checks, dial backoff, eventual readiness).
+     * An injected scheduler is not shut down by {@link NetworkEngine#stop()}; the engine cancels
+     * its own tasks on it.
+     */
+    public Builder scheduler(ScheduledExecutorService s) {
+      this.scheduler = s;
+      return this;
+    }
+
+    /** Hook: the meter registry when none was set. */
+    protected MeterRegistry createMeterRegistry() {
+      return new SimpleMeterRegistry();
+    }
+
+    /** Hook: the identity tracker when none was set. */
+    protected IdentityTracker createIdentityTracker() {
+      return IdentityTracker.noop();
+    }
+
+    /** Hook: the incoming duplicate filter when none was set; null for none. */
+    protected IncomingDuplicateFilter createIncomingFilter() {
+      return config.enableIncomingMessageFilter()
+          ? new IncomingDuplicateFilter(config.incomingFilterBuckets(), config.incomingFilterBucketSize())
+          : null;
+    }
+
+    /** Hook: the multiplexer when none was set. */
+    protected Multiplexer createMultiplexer() {
+      return new Multiplexer();
+    }
+
+    /** Hook: the clock when none was set. */
+    protected LongSupplier createClock() {
+      return System::nanoTime;
+    }
+
+    /** Hook: the phonebook when none was set, on {@code clock}. */
+    protected Phonebook createPhonebook(LongSupplier clock) {
+      return Phonebook.fromConfig(config, clock);
+    }
+
+    /** Fills every piece not set from its hook; idempotent. */
+    final void resolve() {
+      if (resolved) {
+        return;
+      }
+      resolved = true;
+      if (registry == null) {
+        registry = createMeterRegistry();
+      }
+      if (identityTracker == null) {
+        identityTracker = createIdentityTracker();
+      }
+      if (incomingFilter == null) {
+        incomingFilter = Optional.ofNullable(createIncomingFilter());
+      }
+      if (multiplexer == null) {
+        multiplexer = createMultiplexer();
+      }
+      if (clock == null) {
+        clock = createClock();
+      }
+      if (phonebook == null) {
+        phonebook = createPhonebook(clock);
+      }
+    }
+
     /** Builds the network (not started). */
     public NetworkEngine build() {
+      resolve();
       return new NetworkEngine(this);
     }
   }

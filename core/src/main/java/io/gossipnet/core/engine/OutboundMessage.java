@@ -42,8 +42,8 @@ final class OutboundMessage {
     this.controlTags = controlTags;
   }
 
-  static OutboundMessage control(TagSet tags) {
-    return new OutboundMessage(tags, System.nanoTime());
+  static OutboundMessage control(TagSet tags, long nowNanos) {
+    return new OutboundMessage(tags, nowNanos);
   }
 
   /** Builds the wire frame: the two tag bytes followed by the payload. */

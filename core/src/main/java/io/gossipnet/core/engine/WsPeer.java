@@ -69,7 +69,8 @@ public final class WsPeer
   private final PriorityQueuePair<OutboundMessage> sendQueue;
   private final MessageFilter outgoingFilter;
   private final Semaphore fairness;
-  private final long createNanos = System.nanoTime();
+  private final java.util.function.LongSupplier clock;
+  private final long createNanos;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<DisconnectReason> closeFuture = new CompletableFuture<>();
   private final AtomicLong requestNonce = new AtomicLong();
@@ -78,7 +79,7 @@ public final class WsPeer
       new ConcurrentHashMap<>();
   private final List<Runnable> closers = new ArrayList<>();
 
-  private volatile long lastPacketNanos = System.nanoTime();
+  private volatile long lastPacketNanos;
   /** Enqueue time of the oldest message in the write in progress; 0 when no write is. */
   private volatile long writeInProgressSinceNanos;
   /** Tags the peer asked for; read and replaced by the write loop only. */
@@ -94,6 +95,9 @@ public final class WsPeer
     this.net = net;
     this.conn = conn;
     this.handshake = handshake;
+    this.clock = net.clock();
+    this.createNanos = clock.getAsLong();
+    this.lastPacketNanos = createNanos;
     var cfg = net.config();
     this.sendQueue = new PriorityQueuePair<>(cfg.peerSendQueueSize(), cfg.peerSendQueueSize());
     this.outgoingFilter =
@@ -149,7 +153,7 @@ public final class WsPeer
 
   /** Processes one received message; false if the peer was closed because of it. */
   private boolean onMessage(InboundMessage in) throws InterruptedException {
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     lastPacketNanos = now;
     byte[] data = in.payload();
     net.metrics().messagesReceived.increment();
@@ -169,7 +173,7 @@ public final class WsPeer
           close(DisconnectReason.BAD_DATA);
           return false;
         }
-        if (!sendQueue.putPreferHigh(OutboundMessage.control(tags))) {
+        if (!sendQueue.putPreferHigh(OutboundMessage.control(tags, clock.getAsLong()))) {
           return false;
         }
         return true;
@@ -273,7 +277,7 @@ public final class WsPeer
           }
           continue;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long oldest = 0;
         long bytes = 0;
         for (OutboundMessage m : batch) {
@@ -312,7 +316,7 @@ public final class WsPeer
             writeInProgressSinceNanos = 0;
           }
           if (reason == null) {
-            lastPacketNanos = System.nanoTime();
+            lastPacketNanos = clock.getAsLong();
             net.metrics().messagesSent.increment(frames.size());
             net.metrics().bytesSent.increment(bytes);
           }
@@ -340,7 +344,7 @@ public final class WsPeer
   /** Queues a message-of-interest announcement at high priority, dropping it if the queue is full. */
   void sendMessageOfInterest(byte[] encoded, long generation) {
     OutboundMessage m =
-        new OutboundMessage(OutboundMessage.frame(Tags.MI, encoded), Tags.MI.code(), false, System.nanoTime(), null);
+        new OutboundMessage(OutboundMessage.frame(Tags.MI, encoded), Tags.MI.code(), false, clock.getAsLong(), null);
     if (sendQueue.offer(m, true)) {
       interestGeneration = generation;
     }
@@ -352,7 +356,7 @@ public final class WsPeer
 
   /** Queues a message at high priority, waiting for room (used for the identity message). */
   void sendControl(Tag tag, byte[] payload) {
-    OutboundMessage m = new OutboundMessage(OutboundMessage.frame(tag, payload), tag.code(), false, System.nanoTime(), null);
+    OutboundMessage m = new OutboundMessage(OutboundMessage.frame(tag, payload), tag.code(), false, clock.getAsLong(), null);
     try {
       sendQueue.putPreferHigh(m);
     } catch (InterruptedException e) {
@@ -371,7 +375,7 @@ public final class WsPeer
     responseWaiters.put(hash, result);
     result.whenComplete((t, e) -> responseWaiters.remove(hash, result));
     outstandingTopicRequests.incrementAndGet();
-    if (!putBulk(new OutboundMessage(OutboundMessage.frame(tag, encoded), tag.code(), false, System.nanoTime(), null))) {
+    if (!putBulk(new OutboundMessage(OutboundMessage.frame(tag, encoded), tag.code(), false, clock.getAsLong(), null))) {
       outstandingTopicRequests.decrementAndGet();
       result.completeExceptionally(new IOException("peer " + address() + " is closed"));
     }
@@ -383,7 +387,7 @@ public final class WsPeer
     Topics topics = response.topics() == null ? Topics.empty() : response.topics();
     topics = topics.with(new Topic(Topics.REQUEST_HASH_KEY, Topics.uvarint(Topics.hash(request.data()))));
     OutboundMessage m =
-        new OutboundMessage(OutboundMessage.frame(Tags.TS, topics.encode()), Tags.TS.code(), false, System.nanoTime(), response.onRelease());
+        new OutboundMessage(OutboundMessage.frame(Tags.TS, topics.encode()), Tags.TS.code(), false, clock.getAsLong(), response.onRelease());
     if (!putBulk(m)) {
       m.release();
     }
@@ -449,13 +453,13 @@ public final class WsPeer
   /** Closes and waits for both loops to end (at most the ack timeout plus a second). */
   void closeAndWait(DisconnectReason reason, Duration ackTimeout) {
     close(reason, ackTimeout);
-    long deadline = System.nanoTime() + ackTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+    long deadline = clock.getAsLong() + ackTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
     for (Thread t : new Thread[] {readThread, writeThread}) {
       if (t == null || t == Thread.currentThread()) {
         continue;
       }
       try {
-        long left = deadline - System.nanoTime();
+        long left = deadline - clock.getAsLong();
         if (left > 0) {
           t.join(Duration.ofNanos(left));
         }
@@ -551,7 +555,7 @@ public final class WsPeer
 
   /** How long ago the peer connected. */
   public Duration age() {
-    return Duration.ofNanos(System.nanoTime() - createNanos);
+    return Duration.ofNanos(clock.getAsLong() - createNanos);
   }
 
   @Override
@@ -572,6 +576,17 @@ public final class WsPeer
   @Override
   public PeerHttpClient httpClient() {
     return net.httpClient(address());
+  }
+
+  @Override
+  public String stableId() {
+    if (!handshake.remoteId().isEmpty()) {
+      return handshake.remoteId();
+    }
+    if (identityVerified) {
+      return java.util.HexFormat.of().formatHex(identityKey);
+    }
+    return address();
   }
 
   @Override

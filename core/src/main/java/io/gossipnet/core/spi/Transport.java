@@ -47,6 +47,15 @@ public interface Transport {
     return TransportPolicy.DEFAULT;
   }
 
+  /**
+   * Every connection the transport holds, including those that carry no engine peer (a libp2p
+   * connection with no gossip stream): what {@code TRANSPORT_CONNECTIONS_IN/OUT} list. Empty if
+   * every connection of the transport is an engine peer; the engine then lists its peers.
+   */
+  default java.util.Optional<java.util.List<ConnectionInfo>> connections() {
+    return java.util.Optional.empty();
+  }
+
   /** How this transport serves and calls HTTP, or null if it does not. */
   HttpHosting http();
 
@@ -57,4 +66,15 @@ public interface Transport {
    * @param handshake the handshake data
    */
   record EstablishedConnection(MessageConnection connection, PeerHandshake handshake) {}
+
+  /**
+   * A connection as a transport lists it.
+   *
+   * @param address the remote address
+   * @param networkType the transport's network type
+   * @param outgoing whether this node dialed it
+   * @param stableId the remote's stable id (see {@link io.gossipnet.core.PeerConnectionInfo#stableId()})
+   */
+  record ConnectionInfo(String address, String networkType, boolean outgoing, String stableId)
+      implements io.gossipnet.core.PeerConnectionInfo {}
 }

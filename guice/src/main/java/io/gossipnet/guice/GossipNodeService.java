@@ -1,9 +1,10 @@
-package io.gossipnet.ws;
+package io.gossipnet.guice;
 
 import com.google.common.util.concurrent.AbstractIdleService;
 import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.TaggedHandler;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import java.util.Set;
  * and starts the node (its servers begin listening); {@code stopAsync()} stops it. Building the
  * injector does no I/O.
  */
+@Singleton
 public final class GossipNodeService extends AbstractIdleService {
   private final GossipNode node;
   private final Set<TaggedHandler> handlers;
