@@ -6,7 +6,7 @@ import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PublicKey;
-import io.gossipnet.libp2p.multiformats.Varint;
+import io.gossipnet.libp2p.encoding.Varint;
 import io.gossipnet.libp2p.protocol.IdentifyInfo;
 import java.io.BufferedInputStream;
 import java.io.IOException;
