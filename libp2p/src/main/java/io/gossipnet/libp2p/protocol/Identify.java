@@ -1,7 +1,9 @@
 package io.gossipnet.libp2p.protocol;
 
 import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.IdentifyInfo;
 import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.PeerRecord;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.crypto.PublicKey;

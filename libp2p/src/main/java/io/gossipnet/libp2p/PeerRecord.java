@@ -1,6 +1,5 @@
-package io.gossipnet.libp2p.protocol;
+package io.gossipnet.libp2p;
 
-import io.gossipnet.libp2p.Libp2pException;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.crypto.PublicKey;
