@@ -2,7 +2,6 @@ package io.gossipnet.libp2p;
 
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.protocol.IdentifyInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,6 +1,6 @@
 package io.gossipnet.libp2p;
 
-/** Connection events of a {@link Host}. Called on a Netty event loop: return quickly. */
+/** Connection events of a {@link io.gossipnet.libp2p.host.Host}. Called on a Netty event loop: return quickly. */
 public interface ConnectionListener {
   /** A connection finished its upgrade (security and muxer). */
   default void connected(Connection connection) {}
@@ -10,7 +10,7 @@ public interface ConnectionListener {
    * identify push ({@code /ipfs/id/push/1.0.0}): for example it started or stopped serving a
    * protocol. Called on a worker thread, not an event loop.
    */
-  default void identifyPushed(Connection connection, io.gossipnet.libp2p.protocol.IdentifyInfo info) {}
+  default void identifyPushed(Connection connection, IdentifyInfo info) {}
 
   /** A connection closed; {@code reason} says why. */
   default void disconnected(Connection connection, String reason) {}

@@ -8,8 +8,9 @@
  *       seed's wire format: canonical msgpack ({@code ic}/{@code icr}/{@code ivm} + {@code sig}),
  *       signatures over the HashIDs {@code NIC}/{@code NIR}/{@code NIV} followed by the inner
  *       message, base64 in the {@code X-Algorand-IdentityChallenge} header.
- *   <li>{@link io.gossipnet.core.identity.IdentityKeys} holds the Ed25519 key pair (JDK crypto,
- *       32-byte raw public keys).
+ *   <li>{@link io.gossipnet.core.identity.IdentityKeys} holds the Ed25519 key pair (32-byte raw
+ *       public keys) and signs and verifies with BouncyCastle's RFC 8032 code, not the JDK's
+ *       slower provider (same signatures; see its Javadoc).
  *   <li>{@link io.gossipnet.core.identity.IdentityTracker} maps verified public keys to
  *       connections; {@link io.gossipnet.core.identity.PublicKeyIdentityTracker} is the default,
  *       {@link io.gossipnet.core.identity.IdentityTracker#noop()} the pure-P2P one.

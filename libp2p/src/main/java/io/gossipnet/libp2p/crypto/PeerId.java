@@ -1,7 +1,8 @@
 package io.gossipnet.libp2p.crypto;
 
-import io.gossipnet.libp2p.multiformats.Base58;
-import io.gossipnet.libp2p.multiformats.Multibase;
+import io.gossipnet.libp2p.encoding.Base58;
+import io.gossipnet.libp2p.encoding.Multibase;
+import io.gossipnet.libp2p.encoding.Varint;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,8 +69,8 @@ public final class PeerId implements Comparable<PeerId> {
     }
     byte[] cid = Multibase.decode(text);
     ByteBuffer b = ByteBuffer.wrap(cid);
-    long version = io.gossipnet.libp2p.multiformats.Varint.read(b);
-    long codec = io.gossipnet.libp2p.multiformats.Varint.read(b);
+    long version = Varint.read(b);
+    long codec = Varint.read(b);
     if (version != 1 || codec != LIBP2P_KEY_CODEC) {
       throw new IllegalArgumentException("not a CIDv1 libp2p-key: " + text);
     }

@@ -78,7 +78,8 @@ public final class PublicKey {
 
   /**
    * Like {@link #verify}, remembering successful verifications: peers reuse their Noise static key
-   * and signed records across connections, and JDK Ed25519 verification costs milliseconds.
+   * and signed records across connections, and each verification costs CPU on the set-up path
+   * (about 90 µs for Ed25519 through BouncyCastle here; ECDSA and RSA go through the JDK).
    * Only exact (key, message, signature) triples that verified before are accepted from memory.
    */
   public boolean verifyCached(byte[] message, byte[] signature) {

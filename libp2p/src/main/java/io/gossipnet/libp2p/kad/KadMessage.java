@@ -1,10 +1,10 @@
 package io.gossipnet.libp2p.kad;
 
 import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.encoding.Varint;
 import io.gossipnet.libp2p.internal.wire.ProtoReader;
 import io.gossipnet.libp2p.internal.wire.ProtoWriter;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.multiformats.Varint;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package io.gossipnet.libp2p.multiformats;
 
 import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.encoding.Varint;
 import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

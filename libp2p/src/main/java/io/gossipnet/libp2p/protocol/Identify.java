@@ -1,14 +1,16 @@
 package io.gossipnet.libp2p.protocol;
 
 import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.IdentifyInfo;
 import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.PeerRecord;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.crypto.PublicKey;
+import io.gossipnet.libp2p.encoding.Varint;
 import io.gossipnet.libp2p.internal.wire.ProtoReader;
 import io.gossipnet.libp2p.internal.wire.ProtoWriter;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.multiformats.Varint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import io.gossipnet.libp2p.Connection;
 import io.gossipnet.libp2p.Direction;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PeerId;
-import io.gossipnet.libp2p.multiformats.Varint;
+import io.gossipnet.libp2p.encoding.Varint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,12 +2,12 @@ package io.gossipnet.libp2p.pubsub;
 
 import io.gossipnet.libp2p.Connection;
 import io.gossipnet.libp2p.ConnectionListener;
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.IdentifyInfo;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PublicKey;
-import io.gossipnet.libp2p.multiformats.Varint;
-import io.gossipnet.libp2p.protocol.IdentifyInfo;
+import io.gossipnet.libp2p.encoding.Varint;
+import io.gossipnet.libp2p.host.Host;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

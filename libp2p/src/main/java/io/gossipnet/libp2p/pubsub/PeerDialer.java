@@ -1,11 +1,11 @@
 package io.gossipnet.libp2p.pubsub;
 
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.PeerRecord;
 import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.protocol.PeerRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

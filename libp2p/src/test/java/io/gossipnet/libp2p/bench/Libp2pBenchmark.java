@@ -1,8 +1,8 @@
 package io.gossipnet.libp2p.bench;
 
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.Stream;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.internal.noise.CipherState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

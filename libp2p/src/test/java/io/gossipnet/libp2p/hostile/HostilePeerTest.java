@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.encoding.Varint;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.multiformats.Varint;
 import io.gossipnet.libp2p.protocol.Ping;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -198,7 +198,7 @@ class HostilePeerTest {
   }
 
   /** A host with a protocol whose handler never reads until {@code release}. */
-  private static Host sleepyHost(io.gossipnet.libp2p.HostConfig.Builder b, java.util.concurrent.CountDownLatch release)
+  private static Host sleepyHost(io.gossipnet.libp2p.host.HostConfig.Builder b, java.util.concurrent.CountDownLatch release)
       throws Exception {
     Host h = b.listen("/ip4/127.0.0.1/tcp/0").build().start();
     h.setStreamHandler("/sleepy/1.0.0", s -> release.await());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.host.Host;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

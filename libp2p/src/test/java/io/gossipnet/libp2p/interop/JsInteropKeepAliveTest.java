@@ -3,7 +3,7 @@ package io.gossipnet.libp2p.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.protocol.Ping;
 import java.time.Duration;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.pubsub.JsPubsubPeer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

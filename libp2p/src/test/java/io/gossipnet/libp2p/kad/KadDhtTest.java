@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.encoding.Varint;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.multiformats.Varint;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -292,7 +292,7 @@ class KadDhtTest {
   @Test
   void aBootstrapPeerDownAtStartIsDialledAgainByTheRefresh() throws Exception {
     PrivateKey bootKey = PrivateKey.generate();
-    io.gossipnet.libp2p.Host probe = io.gossipnet.libp2p.Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
+    io.gossipnet.libp2p.host.Host probe = io.gossipnet.libp2p.host.Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
     Multiaddr free = probe.listenAddresses().get(0);
     probe.close();
     JsInteropKadTest.KadNode a = node(KadConfig.defaults().withRefreshInterval(Duration.ofMillis(200))
@@ -316,7 +316,7 @@ class KadDhtTest {
   @Test
   void aPeerThatAnswersIsAdmittedWithItsOwnAddressesNotTheReportedOnes() throws Exception {
     // x's host is up before its DHT: q connects then and does not admit it (identify lacks the protocol)
-    io.gossipnet.libp2p.Host xHost = io.gossipnet.libp2p.Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
+    io.gossipnet.libp2p.host.Host xHost = io.gossipnet.libp2p.host.Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
     closeables.add(xHost);
     PeerId x = xHost.peerId();
     byte[] key = Capabilities.capabilityKey("where-is-x");
@@ -346,8 +346,8 @@ class KadDhtTest {
   @Test
   void aPeerThatStartsOrStopsServingTheDhtAfterConnectingIsAdmittedOrDroppedOnItsIdentifyPush() throws Exception {
     JsInteropKadTest.KadNode server = node(KadConfig.defaults());
-    io.gossipnet.libp2p.Host late = closeables.add(
-        io.gossipnet.libp2p.Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start());
+    io.gossipnet.libp2p.host.Host late = closeables.add(
+        io.gossipnet.libp2p.host.Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start());
     late.dial(server.address()).get(10, java.util.concurrent.TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> server.dht.metric("table.not_serving") >= 1);
     assertThat(server.dht.routingTableSize()).isZero();

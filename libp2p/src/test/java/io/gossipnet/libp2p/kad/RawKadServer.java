@@ -1,11 +1,11 @@
 package io.gossipnet.libp2p.kad;
 
-import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.encoding.Varint;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.multiformats.Varint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gossipnet.libp2p.crypto.PrivateKey;
-import io.gossipnet.libp2p.multiformats.Varint;
+import io.gossipnet.libp2p.encoding.Varint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

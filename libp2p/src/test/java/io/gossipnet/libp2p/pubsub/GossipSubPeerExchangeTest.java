@@ -4,9 +4,9 @@ import io.gossipnet.libp2p.testing.CloseAfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gossipnet.libp2p.PeerRecord;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PrivateKey;
-import io.gossipnet.libp2p.protocol.PeerRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.gossipnet.libp2p.pubsub;
 
-import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

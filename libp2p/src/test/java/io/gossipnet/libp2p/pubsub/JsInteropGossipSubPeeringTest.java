@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.host.Host;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

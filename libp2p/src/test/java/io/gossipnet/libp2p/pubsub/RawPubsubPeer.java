@@ -1,10 +1,10 @@
 package io.gossipnet.libp2p.pubsub;
 
-import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.encoding.Varint;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.multiformats.Varint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

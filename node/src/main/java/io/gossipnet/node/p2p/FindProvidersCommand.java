@@ -1,6 +1,6 @@
 package io.gossipnet.node.p2p;
 
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.http.Json;
 import io.gossipnet.libp2p.kad.Capabilities;
 import io.gossipnet.libp2p.kad.KadConfig;

@@ -1,10 +1,10 @@
 package io.gossipnet.node.p2p;
 
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.IdentifyInfo;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.http.Json;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.protocol.IdentifyInfo;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

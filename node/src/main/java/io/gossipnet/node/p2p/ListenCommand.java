@@ -2,9 +2,9 @@ package io.gossipnet.node.p2p;
 
 import io.gossipnet.libp2p.Connection;
 import io.gossipnet.libp2p.ConnectionListener;
-import io.gossipnet.libp2p.Host;
 import io.gossipnet.libp2p.Libp2pException;
 import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.http.HttpResponse;
 import io.gossipnet.libp2p.http.HttpServer;
 import io.gossipnet.libp2p.http.Json;

@@ -1,7 +1,7 @@
 package io.gossipnet.node.p2p;
 
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import io.gossipnet.libp2p.protocol.Ping;
 import java.io.PrintWriter;

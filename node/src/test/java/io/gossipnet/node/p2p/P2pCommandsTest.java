@@ -3,7 +3,7 @@ package io.gossipnet.node.p2p;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gossipnet.libp2p.Connection;
-import io.gossipnet.libp2p.Host;
+import io.gossipnet.libp2p.host.Host;
 import io.gossipnet.libp2p.http.HttpClient;
 import io.gossipnet.libp2p.http.HttpRequest;
 import io.gossipnet.libp2p.http.HttpResponse;

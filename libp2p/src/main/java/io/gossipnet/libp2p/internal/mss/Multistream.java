@@ -1,7 +1,7 @@
 package io.gossipnet.libp2p.internal.mss;
 
 import io.gossipnet.libp2p.Libp2pException;
-import io.gossipnet.libp2p.multiformats.Varint;
+import io.gossipnet.libp2p.encoding.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;

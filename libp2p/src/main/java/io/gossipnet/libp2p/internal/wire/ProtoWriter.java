@@ -1,6 +1,6 @@
 package io.gossipnet.libp2p.internal.wire;
 
-import io.gossipnet.libp2p.multiformats.Varint;
+import io.gossipnet.libp2p.encoding.Varint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 

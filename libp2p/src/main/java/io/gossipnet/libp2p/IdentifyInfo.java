@@ -1,4 +1,4 @@
-package io.gossipnet.libp2p.protocol;
+package io.gossipnet.libp2p;
 
 import io.gossipnet.libp2p.crypto.PublicKey;
 import io.gossipnet.libp2p.multiformats.Multiaddr;

@@ -1,12 +1,16 @@
-package io.gossipnet.libp2p;
+package io.gossipnet.libp2p.host;
 
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.Direction;
+import io.gossipnet.libp2p.IdentifyInfo;
+import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.internal.mss.Multistream;
 import io.gossipnet.libp2p.internal.yamux.ChannelReason;
 import io.gossipnet.libp2p.internal.yamux.YamuxSession;
 import io.gossipnet.libp2p.internal.yamux.YamuxStream;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.protocol.IdentifyInfo;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.List;

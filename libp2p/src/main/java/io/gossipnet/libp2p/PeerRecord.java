@@ -1,13 +1,12 @@
-package io.gossipnet.libp2p.protocol;
+package io.gossipnet.libp2p;
 
-import io.gossipnet.libp2p.Libp2pException;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.crypto.PublicKey;
+import io.gossipnet.libp2p.encoding.Varint;
 import io.gossipnet.libp2p.internal.wire.ProtoReader;
 import io.gossipnet.libp2p.internal.wire.ProtoWriter;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
-import io.gossipnet.libp2p.multiformats.Varint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

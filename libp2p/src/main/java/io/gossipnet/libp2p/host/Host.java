@@ -1,5 +1,13 @@
-package io.gossipnet.libp2p;
+package io.gossipnet.libp2p.host;
 
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.ConnectionListener;
+import io.gossipnet.libp2p.Direction;
+import io.gossipnet.libp2p.IdentifyInfo;
+import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.PeerRecord;
+import io.gossipnet.libp2p.Stream;
+import io.gossipnet.libp2p.StreamHandler;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.internal.mss.Multistream;
@@ -13,8 +21,6 @@ import io.gossipnet.libp2p.internal.yamux.YamuxSession;
 import io.gossipnet.libp2p.internal.yamux.YamuxStream;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import io.gossipnet.libp2p.protocol.Identify;
-import io.gossipnet.libp2p.protocol.IdentifyInfo;
-import io.gossipnet.libp2p.protocol.PeerRecord;
 import io.gossipnet.libp2p.protocol.Ping;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

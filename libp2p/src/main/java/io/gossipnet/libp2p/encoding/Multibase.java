@@ -1,4 +1,4 @@
-package io.gossipnet.libp2p.multiformats;
+package io.gossipnet.libp2p.encoding;
 
 import java.math.BigInteger;
 import java.util.Locale;

@@ -1,9 +1,13 @@
-package io.gossipnet.libp2p;
+package io.gossipnet.libp2p.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gossipnet.libp2p.protocol.IdentifyInfo;
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.ConnectionListener;
+import io.gossipnet.libp2p.IdentifyInfo;
+import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.protocol.Ping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Two of our hosts on loopback: the whole stack, limits and events. */
 class HostToHostTest {

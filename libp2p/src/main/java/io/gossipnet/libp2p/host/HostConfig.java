@@ -1,4 +1,4 @@
-package io.gossipnet.libp2p;
+package io.gossipnet.libp2p.host;
 
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
