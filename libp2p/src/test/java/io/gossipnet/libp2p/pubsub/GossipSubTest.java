@@ -185,8 +185,11 @@ class GossipSubTest {
 
   @Test
   void theHeartbeatTrimsAMeshAboveDhiToD() throws Exception {
-    JavaNode v = node(GossipSubConfig.builder().degree(2, 1, 3, 1, 0, 2).build());
+    // Heartbeats only when the test runs one: a timed heartbeat between the 4th and 5th GRAFT
+    // would trim 4 to 2, and the 5th GRAFT would leave 3, not above Dhi.
+    JavaNode v = node(GossipSubConfig.builder().degree(2, 1, 3, 1, 0, 2).heartbeatInterval(Duration.ofHours(1)).build());
     v.gs.subscribe(TOPIC, v::onMessage);
+    await().atMost(WAIT).until(() -> v.gs.heartbeats() >= 1); // the first one runs soon after start
     List<RawPubsubPeer> ps = new ArrayList<>();
     Rpc subAndGraft = RawPubsubPeer.subscribe(TOPIC);
     subAndGraft.control().graft().add(TOPIC);
@@ -199,6 +202,8 @@ class GossipSubTest {
       p.send(subAndGraft);
       ps.add(p);
     }
+    await().atMost(WAIT).until(() -> v.gs.meshPeers(TOPIC).size() == 5);
+    v.gs.heartbeat();
     await().atMost(WAIT).until(() -> v.gs.meshPeers(TOPIC).size() == 2 && ps.stream()
         .filter(p -> p.received.stream().anyMatch(r -> !r.control().prune().isEmpty())).count() == 3);
     // each pruned peer is told to back off for the configured 60 s
