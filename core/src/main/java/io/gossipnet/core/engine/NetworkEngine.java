@@ -752,6 +752,10 @@ public class NetworkEngine implements GossipNode {
                 }
                 return;
               }
+              if (est.isRemoteOpened()) {
+                log.debug("event=ConnectedAwaitingRemoteChannel remote={}", addr);
+                return;
+              }
               byte[] key = provedKey(est.handshake().identity());
               if (key != null) {
                 dialedIdentities.put(canonical, HexFormat.of().formatHex(key));

@@ -27,7 +27,9 @@ public interface Transport {
 
   /**
    * Dials {@code address} and runs the handshake. The future fails with {@link HandshakeException}
-   * when the remote refused (with its status and any Retry-After), or with an IOException.
+   * when the remote refused (with its status and any Retry-After), or with an IOException. It
+   * completes with {@link EstablishedConnection#remoteOpens()} when the remote, not this node,
+   * opens the gossip channel on the new connection.
    */
   CompletableFuture<EstablishedConnection> dial(String address);
 
@@ -65,7 +67,23 @@ public interface Transport {
    * @param connection the connection
    * @param handshake the handshake data
    */
-  record EstablishedConnection(MessageConnection connection, PeerHandshake handshake) {}
+  record EstablishedConnection(MessageConnection connection, PeerHandshake handshake) {
+    private static final EstablishedConnection REMOTE_OPENS = new EstablishedConnection(null, null);
+
+    /**
+     * The dial connected, but the remote opens the gossip channel (over libp2p only the peer whose
+     * ID sorts lower opens the stream): the peer reaches the engine through {@link
+     * TransportContext#acceptIncoming}, as an outgoing connection.
+     */
+    public static EstablishedConnection remoteOpens() {
+      return REMOTE_OPENS;
+    }
+
+    /** Whether this is {@link #remoteOpens()}: no connection to add now. */
+    public boolean isRemoteOpened() {
+      return connection == null;
+    }
+  }
 
   /**
    * A connection as a transport lists it.

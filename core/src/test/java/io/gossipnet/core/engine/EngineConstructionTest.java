@@ -218,6 +218,17 @@ class EngineConstructionTest {
     assertThat(((PeerConnectionInfo) in.get(0)).networkType()).isEqualTo("mem");
   }
 
+  @Test
+  void whenTheRemoteOpensTheChannelTheDialedPeerArrivesOnceAsOutgoing() throws Exception {
+    NetworkEngine b = start(NetworkEngine.builder(config("b").build(), net.transport("b")).build());
+    NetworkEngine a =
+        start(NetworkEngine.builder(config("a").relayPeers(List.of("mem://b")).build(), new RemoteOpensTransport(net.transport("a"))).build());
+    await().atMost(WAIT).until(() -> a.connectedPeers().size() == 1 && b.connectedPeers().size() == 1);
+    assertThat(a.connectedPeers().get(0).outgoing()).isTrue();
+    assertThat(b.connectedPeers().get(0).outgoing()).isFalse();
+    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> a.connectedPeers().size() == 1);
+  }
+
   private static WsPeer peerAt(NetworkEngine node, String suffix) {
     return node.connectedPeers().stream().filter(p -> p.address().endsWith(suffix)).findFirst().orElseThrow();
   }
@@ -252,6 +263,53 @@ class EngineConstructionTest {
     @Override
     public CompletableFuture<EstablishedConnection> dial(String address) {
       return inner.dial(address);
+    }
+
+    @Override
+    public HttpHosting http() {
+      return inner.http();
+    }
+  }
+
+  /**
+   * A memory transport whose dial reports {@code remoteOpens()}: the connection it made reaches
+   * the engine through {@code acceptIncoming}, as a libp2p connection whose stream the remote opens.
+   */
+  private static final class RemoteOpensTransport implements Transport {
+    private final MemoryTransport inner;
+    private volatile TransportContext context;
+
+    RemoteOpensTransport(MemoryTransport inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public String networkType() {
+      return inner.networkType();
+    }
+
+    @Override
+    public void start(TransportContext c) throws IOException {
+      this.context = c;
+      inner.start(c);
+    }
+
+    @Override
+    public void stop() {
+      inner.stop();
+    }
+
+    @Override
+    public Optional<String> listenAddress() {
+      return inner.listenAddress();
+    }
+
+    @Override
+    public CompletableFuture<EstablishedConnection> dial(String address) {
+      return inner.dial(address).thenApply(est -> {
+        context.acceptIncoming(est.connection(), est.handshake());
+        return EstablishedConnection.remoteOpens();
+      });
     }
 
     @Override
