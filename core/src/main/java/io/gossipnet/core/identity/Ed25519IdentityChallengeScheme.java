@@ -1,12 +1,12 @@
 package io.gossipnet.core.identity;
 
+import io.gossipnet.core.codec.MsgPackException;
 import io.gossipnet.core.identity.IdentityMessages.ChallengeBody;
 import io.gossipnet.core.identity.IdentityMessages.ResponseBody;
 import io.gossipnet.core.identity.IdentityMessages.SignedChallenge;
 import io.gossipnet.core.identity.IdentityMessages.SignedResponse;
 import io.gossipnet.core.identity.IdentityMessages.SignedVerification;
 import io.gossipnet.core.identity.IdentityMessages.VerificationBody;
-import io.gossipnet.core.identity.MsgPackReader.MsgPackException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

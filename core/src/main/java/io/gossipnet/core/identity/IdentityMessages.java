@@ -1,6 +1,8 @@
 package io.gossipnet.core.identity;
 
-import io.gossipnet.core.identity.MsgPackReader.MsgPackException;
+import io.gossipnet.core.codec.MsgPackException;
+import io.gossipnet.core.codec.MsgPackReader;
+import io.gossipnet.core.codec.MsgPackWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -158,7 +160,7 @@ final class IdentityMessages {
     MsgPackWriter w = new MsgPackWriter().mapHeader(present);
     for (int i = 0; i < fields.length; i++) {
       if (!fields[i].omitted(values[i])) {
-        w.key(fields[i].key()).bin(values[i]);
+        w.str(fields[i].key()).bin(values[i]);
       }
     }
     return w.toByteArray();
@@ -221,10 +223,10 @@ final class IdentityMessages {
     boolean hasSig = !isZero(signature);
     MsgPackWriter w = new MsgPackWriter().mapHeader((hasBody ? 1 : 0) + (hasSig ? 1 : 0));
     if (hasBody) {
-      w.key(bodyKey).raw(encodedBody);
+      w.str(bodyKey).raw(encodedBody);
     }
     if (hasSig) {
-      w.key("sig").bin(signature);
+      w.str("sig").bin(signature);
     }
     return w.toByteArray();
   }

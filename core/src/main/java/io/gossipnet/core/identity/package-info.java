@@ -16,7 +16,7 @@
  *       {@link io.gossipnet.core.identity.IdentityTracker#noop()} the pure-P2P one.
  * </ul>
  *
- * <p>The msgpack codec is package-private and handles only these messages; it treats its input as
- * hostile.
+ * <p>The messages are written and read with the msgpack codec of {@code io.gossipnet.core.codec},
+ * which treats its input as hostile.
  */
 package io.gossipnet.core.identity;

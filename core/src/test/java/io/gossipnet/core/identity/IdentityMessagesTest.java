@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gossipnet.core.codec.MsgPackException;
 import io.gossipnet.core.identity.IdentityMessages.ChallengeBody;
 import io.gossipnet.core.identity.IdentityMessages.ResponseBody;
 import io.gossipnet.core.identity.IdentityMessages.SignedChallenge;
 import io.gossipnet.core.identity.IdentityMessages.SignedResponse;
 import io.gossipnet.core.identity.IdentityMessages.SignedVerification;
 import io.gossipnet.core.identity.IdentityMessages.VerificationBody;
-import io.gossipnet.core.identity.MsgPackReader.MsgPackException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
