@@ -81,6 +81,8 @@ class GossipSubPeerExchangeTest {
       RawPubsubPeer p = closeables.add(new RawPubsubPeer(GossipSub.MESHSUB_V11, true));
       // v dials them: GRAFTs from outbound peers are accepted above Dhi, so the heartbeat must trim
       v.host.dial(p.host.listenAddresses().get(0).withPeerId(p.host.peerId())).get(10, TimeUnit.SECONDS);
+      // the raw peer must reuse that connection, not dial a second one inbound to v
+      await().atMost(WAIT).until(() -> !p.host.connections(v.peerId()).isEmpty());
       p.connect(v.address(), GossipSub.MESHSUB_V11);
       await().atMost(WAIT).until(() -> v.gs.protocolOf(p.host.peerId()) != null);
       p.send(subAndGraft);
