@@ -58,6 +58,14 @@ public interface GossipNode {
   void registerHttpHandler(String path, HttpHandler handler);
 
   /**
+   * Serves HTTP requests on {@code path} for {@code methods} only (empty for every method): a
+   * request to the path with another method gets {@code 405} with an {@code Allow} header. The
+   * same routing policy applies on every transport (see {@link
+   * io.gossipnet.core.http.HttpRouter}).
+   */
+  void registerHttpHandler(String path, java.util.Set<String> methods, HttpHandler handler);
+
+  /**
    * Asks the mesh to look for outgoing connections now.
    *
    * @param waitUntilProcessed whether to block until that mesh pass has run

@@ -38,7 +38,8 @@ import java.util.Set;
  * @param resolveLocationHost also accept an {@code X-Algorand-Location} whose host name resolves
  *     (DNS) to the connecting address, not only a literal match as in the seed; lets the mesh
  *     recognise peers that announce container or DNS names
- * @param maxRequestBodySize the largest HTTP request body served to handlers
+ * @param maxRequestBodySize the largest HTTP request body served to handlers: the body limit of
+ *     the router the engine makes when it is given none (an injected router keeps its own)
  * @param maxResponseBodySize the largest HTTP response body read by peer clients
  * @param tlsCertFile PEM certificate chain; with {@code tlsKeyFile}, the server speaks https/wss
  * @param tlsKeyFile PEM PKCS#8 private key matching {@code tlsCertFile}

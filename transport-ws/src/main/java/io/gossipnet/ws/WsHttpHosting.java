@@ -1,120 +1,101 @@
 package io.gossipnet.ws;
 
-import io.gossipnet.core.http.HttpHandler;
 import io.gossipnet.core.http.HttpRequest;
 import io.gossipnet.core.http.HttpResponse;
-import io.gossipnet.core.http.PathTemplate;
+import io.gossipnet.core.http.HttpRouter;
 import io.gossipnet.core.http.PeerHttpClient;
 import io.gossipnet.core.spi.HttpHosting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * HTTP on the WebSocket transport: handlers registered by {@link PathTemplate} are served by the
- * node's Jetty server (the most specific template wins, as on every transport), and {@link
- * #client(String)} gives a {@code java.net.http} client bound to one peer. The engine wraps that
- * client with the per-address rate limit.
+ * HTTP on the WebSocket transport. The server side is a byte adapter around the node's {@link
+ * HttpRouter}: Jetty parses the head, the router refuses (404, 405, 413 on the declared length)
+ * before any of the body is read, and a matched route reads the bounded body and runs its handler
+ * on a virtual thread. The client side sends through the transport's own Jetty client, so peer
+ * HTTP requests use the same TLS trust settings, connect timeout and user agent as the WebSocket
+ * dialer; the engine wraps it with the per-address rate limit.
  */
 final class WsHttpHosting implements HttpHosting {
-  private static final Logger log = LoggerFactory.getLogger(WsHttpHosting.class);
-  /** Headers java.net.http sets itself and refuses from callers. */
+  /** Headers the client computes itself and never takes from callers. */
   private static final Set<String> RESTRICTED =
-      Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "keep-alive", "te", "trailer");
+      Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "keep-alive", "te", "trailer", "user-agent");
 
   private final WsConfig ws;
-  private final List<Route> routes = new CopyOnWriteArrayList<>();
+  private volatile HttpRouter router;
   private volatile HttpClient client;
-
-  private record Route(PathTemplate template, HttpHandler handler) {}
 
   WsHttpHosting(WsConfig ws) {
     this.ws = ws;
   }
 
-  void startClient() {
-    client =
-        HttpClient.newBuilder()
-            .connectTimeout(ws.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+  /** Sends peer requests through {@code jetty}, the transport's started client. */
+  void startClient(HttpClient jetty) {
+    client = jetty;
   }
 
   void stop() {
-    HttpClient c = client;
-    if (c != null) {
-      c.shutdownNow();
-      c.close();
-    }
+    client = null;
   }
 
   @Override
-  public void register(String pathTemplate, HttpHandler handler) {
-    routes.add(new Route(PathTemplate.parse(pathTemplate), handler));
+  public void serve(HttpRouter r) {
+    router = r;
   }
 
-  /** Serves a request that is not for the gossip endpoint. Runs on a Jetty pool thread; may block. */
+  @Override
+  public int maxRequestBodyBytes() {
+    return ws.maxRequestBodySize();
+  }
+
+  /** Serves a request that is not for the gossip endpoint. Runs on a Jetty thread; never blocks. */
   void serve(Request request, Response response, Callback callback, String path) {
-    Route best = null;
-    Map<String, String> vars = null;
-    for (Route r : routes) {
-      Map<String, String> m = r.template.match(path);
-      if (m != null && (best == null || r.template.literalSegments() > best.template.literalSegments())) {
-        best = r;
-        vars = m;
-      }
-    }
-    if (best == null) {
+    HttpRouter r = router;
+    if (r == null) {
       WsTransport.writeText(response, callback, 404, "not found");
       return;
     }
-    long declared = request.getLength();
-    if (declared > ws.maxRequestBodySize()) {
-      WsTransport.writeText(response, callback, 413, "request body over " + ws.maxRequestBodySize() + " bytes");
-      return;
-    }
-    byte[] body;
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      body = in.readNBytes(ws.maxRequestBodySize() + 1);
-    } catch (IOException e) {
-      callback.failed(e);
-      return;
-    }
-    if (body.length > ws.maxRequestBodySize()) {
-      WsTransport.writeText(response, callback, 413, "request body over " + ws.maxRequestBodySize() + " bytes");
+    HttpRouter.Routing routing = r.route(request.getMethod(), path, request.getLength());
+    if (routing instanceof HttpRouter.Refused refused) {
+      write(response, callback, refused.response());
       return;
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (HttpField f : request.getHeaders()) {
-      headers.computeIfAbsent(f.getLowerCaseName(), k -> new java.util.ArrayList<>()).add(f.getValue());
+      headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
     }
     String query = request.getHttpURI().getQuery();
-    HttpRequest req = new HttpRequest(request.getMethod(), path, query, headers, vars, body);
-    HttpResponse res;
-    try {
-      res = best.handler.handle(req);
-    } catch (Exception e) {
-      log.info("HTTP handler for {} failed: {}", best.template, e.toString());
-      WsTransport.writeText(response, callback, 500, "handler failed");
-      return;
-    }
+    ((HttpRouter.Matched) routing)
+        .run(query, headers, max -> {
+          try (InputStream in = Content.Source.asInputStream(request)) {
+            return in.readNBytes(max);
+          }
+        })
+        .thenAccept(res -> write(response, callback, res));
+  }
+
+  private static void write(Response response, Callback callback, HttpResponse res) {
     response.setStatus(res.status());
     res.headers().forEach((name, values) -> {
       for (String v : values) {
@@ -145,36 +126,44 @@ final class WsHttpHosting implements HttpHosting {
           throw new IOException("request path must start with '/': " + request.path());
         }
         URI uri = URI.create(canonical + request.path() + (request.query().isEmpty() ? "" : "?" + request.query()));
-        java.net.http.HttpRequest.Builder b =
-            java.net.http.HttpRequest.newBuilder(uri)
-                .timeout(ws.handshakeTimeout())
-                .method(request.method(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.body()))
-                .header("User-Agent", ws.userAgent());
-        request.headers().forEach((name, values) -> {
-          String lower = name.toLowerCase(Locale.ROOT);
-          if (!RESTRICTED.contains(lower) && !lower.equals("user-agent")) {
+        org.eclipse.jetty.client.Request out =
+            c.newRequest(uri)
+                .method(request.method())
+                .timeout(ws.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false);
+        if (request.body().length > 0) {
+          out.body(new BytesRequestContent(request.body()));
+        }
+        out.headers(h -> request.headers().forEach((name, values) -> {
+          if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
             for (String v : values) {
-              b.header(name, v);
+              h.add(name, v);
             }
           }
-        });
-        java.net.http.HttpResponse<InputStream> r;
+        }));
+        ContentResponse r;
         try {
-          r = c.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+          r = new CompletableResponseListener(out, ws.maxResponseBodySize()).send().get();
         } catch (InterruptedException e) {
+          out.abort(e);
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("request to " + canonical + " interrupted");
-        }
-        byte[] body;
-        try (InputStream in = r.body()) {
-          body = in.readNBytes(ws.maxResponseBodySize() + 1);
-        }
-        if (body.length > ws.maxResponseBodySize()) {
-          throw new IOException("response from " + canonical + " is over " + ws.maxResponseBodySize() + " bytes");
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IllegalArgumentException) {
+            // Jetty's buffering listener refuses content past its capacity this way.
+            throw new IOException("response from " + canonical + " is over " + ws.maxResponseBodySize() + " bytes", cause);
+          }
+          if (cause instanceof TimeoutException) {
+            throw new IOException("request to " + canonical + " timed out after " + ws.handshakeTimeout().toMillis() + " ms", cause);
+          }
+          throw cause instanceof IOException io ? io : new IOException("request to " + canonical + " failed: " + cause, cause);
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        return new HttpResponse(r.statusCode(), headers, body);
+        for (HttpField f : r.getHeaders()) {
+          headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
+        }
+        return new HttpResponse(r.getStatus(), headers, r.getContent());
       }
     };
   }

@@ -190,7 +190,7 @@ public final class WsTransport implements Transport {
     httpClient.setFollowRedirects(false);
     wsClient = new WebSocketCoreClient(httpClient, components);
     wsClient.start();
-    http.startClient();
+    http.startClient(httpClient);
   }
 
   private void startServer(ByteBufferPool pool) throws Exception {

@@ -66,6 +66,32 @@ class WsHttpTest {
   }
 
   @Test
+  void aMethodTheRouteDoesNotAllowIs405WithAllow() throws Exception {
+    server.registerHttpHandler("/only-get", java.util.Set.of("GET"), req -> HttpResponse.text(200, "got"));
+    var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.localPort() + "/only-get"))
+        .DELETE().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("allow")).contains("GET");
+    assertThat(get("/only-get").body()).isEqualTo("got");
+  }
+
+  @Test
+  void handlersRunOnVirtualThreads() throws Exception {
+    server.registerHttpHandler("/thread", req -> HttpResponse.text(200, Boolean.toString(Thread.currentThread().isVirtual())));
+    assertThat(get("/thread").body()).isEqualTo("true");
+  }
+
+  @Test
+  void aDeclaredBodyOverTheLimitIs413BeforeTheHandlerRuns() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    server.registerHttpHandler("/count", req -> HttpResponse.text(200, "n" + calls.incrementAndGet()));
+    var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.localPort() + "/count"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[1025])).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
   void aBodyOverTheLimitIs413() throws Exception {
     var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.localPort() + "/v1/" + WsTestNodes.GENESIS + "/echo/x"))
         .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[2000])).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -80,6 +106,28 @@ class WsHttpTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.bodyText()).isEqualTo("POST carol /v1/" + WsTestNodes.GENESIS + "/echo/carol a=b hi");
     assertThat(r.header("content-type")).startsWith("text/plain");
+  }
+
+  @Test
+  void thePeerClientTrustsServerCertificatesAsTheWebSocketDialerDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path[] pem = WsLifecycleTest.selfSignedPem(dir);
+    int port = WsTestNodes.freePort();
+    WsNetwork secure = nodes.start(
+        io.gossipnet.core.NetworkConfig.builder(WsTestNodes.GENESIS).listenAddress("127.0.0.1:" + port).publicAddress("https://127.0.0.1:" + port).gossipFanout(0).build(),
+        WsConfig.builder().tls(pem[0], pem[1]).build());
+    secure.registerHttpHandler("/hello", req -> HttpResponse.text(200, "over tls"));
+    WsNetwork trusting = nodes.start(WsTestNodes.listening().build(), WsConfig.builder().trustAllCertificates(true).build());
+    WsNetwork strict = nodes.start(b -> b);
+    assertThat(trusting.httpClient("https://127.0.0.1:" + port).send(HttpRequest.get("/hello")).bodyText()).isEqualTo("over tls");
+    assertThatThrownBy(() -> strict.httpClient("https://127.0.0.1:" + port).send(HttpRequest.get("/hello"))).isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void thePeerClientRefusesAResponseOverItsLimit() throws Exception {
+    server.registerHttpHandler("/big", req -> new HttpResponse(200, Map.of(), new byte[64 * 1024]));
+    WsNetwork client = nodes.start(WsTestNodes.listening().build(), WsConfig.builder().maxResponseBodySize(1024).build());
+    assertThatThrownBy(() -> client.httpClient("127.0.0.1:" + server.localPort()).send(HttpRequest.get("/big")))
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining("over 1024 bytes");
   }
 
   @Test

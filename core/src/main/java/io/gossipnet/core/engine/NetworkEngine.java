@@ -16,6 +16,8 @@ import io.gossipnet.core.Tags;
 import io.gossipnet.core.filter.Digest;
 import io.gossipnet.core.filter.IncomingDuplicateFilter;
 import io.gossipnet.core.http.HttpHandler;
+import io.gossipnet.core.http.HttpRouter;
+import io.gossipnet.core.http.RateLimitingHttpClient;
 import io.gossipnet.core.http.PeerHttpClient;
 import io.gossipnet.core.identity.HandshakeIdentity;
 import io.gossipnet.core.identity.IdentityChallengeScheme;
@@ -28,7 +30,6 @@ import io.gossipnet.core.mesh.Mesher;
 import io.gossipnet.core.metrics.NetworkMetrics;
 import io.gossipnet.core.phonebook.Phonebook;
 import io.gossipnet.core.phonebook.RateLimitedDialer;
-import io.gossipnet.core.phonebook.RateLimitingHttpClient;
 import io.gossipnet.core.phonebook.Role;
 import io.gossipnet.core.spi.HandshakeException;
 import io.gossipnet.core.spi.HttpHosting;
@@ -115,6 +116,7 @@ public class NetworkEngine implements GossipNode {
   private final List<Thread> workers = new ArrayList<>();
   /** The injected scheduler, or null: then the engine makes (and shuts down) its own. */
   private final ScheduledExecutorService injectedScheduler;
+  private final HttpRouter httpRouter;
   private volatile ScheduledExecutorService scheduler;
   private final List<ScheduledFuture<?>> scheduled = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile RateLimitedDialer dialer;
@@ -167,6 +169,11 @@ public class NetworkEngine implements GossipNode {
       this.owner = b.owner;
     }
     this.injectedScheduler = b.scheduler;
+    this.httpRouter = b.httpRouter;
+    HttpHosting hosting = transport.http();
+    if (hosting != null) {
+      hosting.serve(httpRouter);
+    }
     MeshStrategy strategy = b.meshStrategy != null ? b.meshStrategy : this::meshPass;
     this.mesher = new Mesher(strategy, config.gossipFanout(), config.meshInterval(), b.meshBackoff);
     new SecureRandom().nextBytes(nodeRandom);
@@ -180,6 +187,21 @@ public class NetworkEngine implements GossipNode {
     metrics.gauge("gossipnet.peers.incoming", "incoming peers", () -> count(false));
     metrics.gauge("gossipnet.peers.outgoing", "outgoing peers", () -> count(true));
     metrics.gauge("gossipnet.read.buffer.size", "messages waiting for handlers", readBuffer::size);
+  }
+
+  /**
+   * The phonebook a network with {@code config} makes when given none: the configured connection
+   * rate limit, and {@link NetworkConfig#relayPeers()} as persistent {@link
+   * io.gossipnet.core.phonebook.Role#RELAY} entries of the network {@link
+   * NetworkConfig#genesisId()}.
+   *
+   * @param config the settings
+   * @param nanoClock the phonebook's clock, in nanoseconds
+   */
+  public static Phonebook defaultPhonebook(NetworkConfig config, LongSupplier nanoClock) {
+    Phonebook pb = new Phonebook(config.connectionsRateLimitingCount(), config.connectionsRateLimitingWindow(), nanoClock);
+    pb.addPersistentPeers(config.relayPeers(), config.genesisId(), io.gossipnet.core.phonebook.Role.RELAY);
+    return pb;
   }
 
   /**
@@ -842,11 +864,23 @@ public class NetworkEngine implements GossipNode {
 
   @Override
   public void registerHttpHandler(String path, HttpHandler handler) {
-    HttpHosting http = transport.http();
-    if (http == null) {
+    registerHttpHandler(path, java.util.Set.of(), handler);
+  }
+
+  @Override
+  public void registerHttpHandler(String path, java.util.Set<String> methods, HttpHandler handler) {
+    if (transport.http() == null) {
       throw new UnsupportedOperationException("transport " + transport.networkType() + " serves no HTTP");
     }
-    http.register(path.replace("{genesisID}", config.genesisId()), handler);
+    httpRouter.register(path.replace("{genesisID}", config.genesisId()), methods, handler);
+  }
+
+  /**
+   * The router that this network's transport serves (shared with the other engines of a hybrid
+   * node when the builder was given one).
+   */
+  public HttpRouter httpRouter() {
+    return httpRouter;
   }
 
   @Override
@@ -1002,7 +1036,8 @@ public class NetworkEngine implements GossipNode {
    * builder can subclass this one and change a default. The defaults: a fresh meter registry, no
    * identity challenge, a no-op identity tracker, the config's incoming duplicate filter (if it
    * enables one), a fresh multiplexer, the config's phonebook, the engine's own mesh pass on a
-   * fixed-rate mesher, {@link System#nanoTime()} and a scheduler the engine owns.
+   * fixed-rate mesher, {@link System#nanoTime()}, a scheduler the engine owns and an HTTP router with
+   * the transport's body limit.
    */
   public static class Builder {
     private final NetworkConfig config;
@@ -1019,6 +1054,7 @@ public class NetworkEngine implements GossipNode {
     private JitterBackoff meshBackoff;
     private LongSupplier clock;
     private ScheduledExecutorService scheduler;
+    private HttpRouter httpRouter;
     private boolean resolved;
 
     /**
@@ -1125,6 +1161,15 @@ public class NetworkEngine implements GossipNode {
       return this;
     }
 
+    /**
+     * The HTTP router the transport serves; share one between the engines of a hybrid node so a
+     * handler registered once is served over both.
+     */
+    public Builder httpRouter(HttpRouter router) {
+      this.httpRouter = router;
+      return this;
+    }
+
     /** Hook: the meter registry when none was set. */
     protected MeterRegistry createMeterRegistry() {
       return new SimpleMeterRegistry();
@@ -1154,7 +1199,13 @@ public class NetworkEngine implements GossipNode {
 
     /** Hook: the phonebook when none was set, on {@code clock}. */
     protected Phonebook createPhonebook(LongSupplier clock) {
-      return Phonebook.fromConfig(config, clock);
+      return defaultPhonebook(config, clock);
+    }
+
+    /** Hook: the HTTP router when none was set, with the transport's body limit. */
+    protected HttpRouter createHttpRouter() {
+      HttpHosting http = transport.http();
+      return new HttpRouter(http == null ? HttpRouter.DEFAULT_MAX_REQUEST_BODY_BYTES : http.maxRequestBodyBytes());
     }
 
     /** Fills every piece not set from its hook; idempotent. */
@@ -1180,6 +1231,9 @@ public class NetworkEngine implements GossipNode {
       }
       if (phonebook == null) {
         phonebook = createPhonebook(clock);
+      }
+      if (httpRouter == null) {
+        httpRouter = createHttpRouter();
       }
     }
 

@@ -17,12 +17,57 @@ public final class PathTemplate {
   private PathTemplate(String template) {
     this.template = template;
     this.segments = split(template);
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < segments.size(); i++) {
       String s = segments.get(i);
+      boolean open = s.startsWith("{");
+      if (open != s.endsWith("}") || s.indexOf('{', 1) >= 0) {
+        throw new IllegalArgumentException("malformed segment '" + s + "' in " + template);
+      }
+      if (!open) {
+        continue;
+      }
       if (s.endsWith(":*}") && i != segments.size() - 1) {
         throw new IllegalArgumentException("a {name:*} segment must be last: " + template);
       }
+      String name = s.endsWith(":*}") ? s.substring(1, s.length() - 3) : s.substring(1, s.length() - 1);
+      if (name.isEmpty() || !names.add(name)) {
+        throw new IllegalArgumentException("empty or repeated variable '" + name + "' in " + template);
+      }
     }
+  }
+
+  /**
+   * Compares how specific two templates are: segment by segment from the left, a literal beats a
+   * variable, which beats a trailing {@code {name:*}}; at the first difference the more specific
+   * wins; a template that stops where the other continues with {@code {name:*}} beats it.
+   *
+   * @return a positive number if this template is more specific than {@code other}, negative if
+   *     less, zero if they rank the same
+   */
+  public int compareSpecificity(PathTemplate other) {
+    int n = Math.min(segments.size(), other.segments.size());
+    for (int i = 0; i < n; i++) {
+      int c = Integer.compare(rank(segments.get(i)), rank(other.segments.get(i)));
+      if (c != 0) {
+        return c;
+      }
+    }
+    if (segments.size() == other.segments.size()) {
+      return 0;
+    }
+    // Two templates of different lengths match one path only when the longer ends in {name:*}
+    // right after the shorter's last segment: then the shorter is the more specific.
+    List<String> longer = segments.size() > n ? segments : other.segments;
+    int sign = segments.size() > n ? 1 : -1;
+    return rank(longer.get(n)) == 0 ? -sign : sign;
+  }
+
+  private static int rank(String segment) {
+    if (!segment.startsWith("{")) {
+      return 2;
+    }
+    return segment.endsWith(":*}") ? 0 : 1;
   }
 
   /**
@@ -42,7 +87,7 @@ public final class PathTemplate {
     return template;
   }
 
-  /** The number of literal segments: more specific templates win when several match. */
+  /** The number of literal segments. */
   public int literalSegments() {
     int n = 0;
     for (String s : segments) {

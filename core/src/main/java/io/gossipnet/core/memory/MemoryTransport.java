@@ -1,10 +1,9 @@
 package io.gossipnet.core.memory;
 
 import io.gossipnet.core.NetworkConfig;
-import io.gossipnet.core.http.HttpHandler;
 import io.gossipnet.core.http.HttpRequest;
 import io.gossipnet.core.http.HttpResponse;
-import io.gossipnet.core.http.PathTemplate;
+import io.gossipnet.core.http.HttpRouter;
 import io.gossipnet.core.http.PeerHttpClient;
 import io.gossipnet.core.identity.HandshakeIdentity;
 import io.gossipnet.core.identity.IdentityChallengeScheme;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A {@link Transport} whose connections are in-memory links of a {@link MemoryNetwork}. Its
@@ -35,11 +33,9 @@ public final class MemoryTransport implements Transport {
 
   private final MemoryNetwork network;
   private final String address;
-  private final List<Route> routes = new CopyOnWriteArrayList<>();
+  private volatile HttpRouter router;
   private volatile TransportContext context;
   private volatile boolean listening;
-
-  private record Route(PathTemplate template, HttpHandler handler) {}
 
   MemoryTransport(MemoryNetwork network, String address) {
     this.network = network;
@@ -178,8 +174,8 @@ public final class MemoryTransport implements Transport {
   public HttpHosting http() {
     return new HttpHosting() {
       @Override
-      public void register(String pathTemplate, HttpHandler handler) {
-        routes.add(new Route(PathTemplate.parse(pathTemplate), handler));
+      public void serve(HttpRouter r) {
+        router = r;
       }
 
       @Override
@@ -205,24 +201,22 @@ public final class MemoryTransport implements Transport {
   }
 
   private HttpResponse serve(HttpRequest request) throws IOException {
-    Route best = null;
-    Map<String, String> vars = null;
-    for (Route r : routes) {
-      Map<String, String> m = r.template.match(request.path());
-      if (m != null && (best == null || r.template.literalSegments() > best.template.literalSegments())) {
-        best = r;
-        vars = m;
-      }
-    }
-    if (best == null) {
+    HttpRouter r = router;
+    if (r == null) {
       return HttpResponse.text(404, "not found");
     }
-    HttpRequest withVars =
-        new HttpRequest(request.method(), request.path(), request.query(), request.headers(), vars, request.body());
+    // What a wire would do: header names in lower case, the body a copy of the sender's.
+    Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+    request.headers().forEach((k, v) -> headers.computeIfAbsent(k.toLowerCase(java.util.Locale.ROOT), x -> new java.util.ArrayList<>()).addAll(v));
+    HttpRequest wire = new HttpRequest(request.method(), request.path(), request.query(), headers, Map.of(), request.body().clone());
     try {
-      return best.handler.handle(withVars);
-    } catch (Exception e) {
-      return HttpResponse.text(500, "handler failed: " + e.getMessage());
+      return r.serve(wire).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("request to " + address + " interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("request to " + address + " failed", e.getCause());
     }
   }
+
 }

@@ -1,6 +1,5 @@
 package io.gossipnet.core.phonebook;
 
-import io.gossipnet.core.NetworkConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -77,26 +76,6 @@ public final class Phonebook {
     this.windowNanos = window.toNanos();
     this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.random = Objects.requireNonNull(random, "random");
-  }
-
-  /**
-   * The phonebook of a node with {@code config}, on the system clock: the configured rate limit,
-   * and {@link NetworkConfig#relayPeers()} added as persistent {@link Role#RELAY} entries of the
-   * network {@link NetworkConfig#genesisId()}.
-   */
-  public static Phonebook fromConfig(NetworkConfig config) {
-    return fromConfig(config, System::nanoTime);
-  }
-
-  /** Like {@link #fromConfig(NetworkConfig)}, on the given nanosecond clock. */
-  public static Phonebook fromConfig(NetworkConfig config, LongSupplier nanoClock) {
-    Phonebook pb =
-        new Phonebook(
-            config.connectionsRateLimitingCount(),
-            config.connectionsRateLimitingWindow(),
-            nanoClock);
-    pb.addPersistentPeers(config.relayPeers(), config.genesisId(), Role.RELAY);
-    return pb;
   }
 
   /** The phonebook's clock reading, in nanoseconds. */

@@ -100,8 +100,21 @@ class EngineConstructionTest {
   }
 
   @Test
+  void theDefaultPhonebookHoldsTheConfiguredRelaysAsPersistentRelaysUnderTheRateLimit() {
+    NetworkConfig config =
+        NetworkConfig.builder("testnet").relayPeers(List.of("r1:4160", "r2:4160")).connectionsRateLimitingCount(2).build();
+    Phonebook pb = NetworkEngine.defaultPhonebook(config, () -> 1_000_000_000L);
+    assertThat(pb.isPersistent("r1:4160", io.gossipnet.core.phonebook.Role.RELAY)).isTrue();
+    assertThat(pb.isPersistent("r2:4160", io.gossipnet.core.phonebook.Role.RELAY)).isTrue();
+    assertThat(pb.networks("r1:4160")).containsExactly("testnet");
+    pb.getConnectionWaitTime("r1:4160");
+    pb.getConnectionWaitTime("r1:4160");
+    assertThat(pb.getConnectionWaitTime("r1:4160").mustWait()).isTrue();
+  }
+
+  @Test
   void anInjectedPhonebookAndMultiplexerAreTheOnesUsed() {
-    Phonebook pb = Phonebook.fromConfig(config("a").build());
+    Phonebook pb = NetworkEngine.defaultPhonebook(config("a").build(), System::nanoTime);
     Multiplexer mux = new Multiplexer();
     NetworkEngine node = NetworkEngine.builder(config("a").build(), net.transport("a")).phonebook(pb).multiplexer(mux).build();
     assertThat(node.phonebook()).isSameAs(pb);

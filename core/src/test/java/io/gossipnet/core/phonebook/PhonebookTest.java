@@ -2,7 +2,6 @@ package io.gossipnet.core.phonebook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gossipnet.core.NetworkConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -200,23 +199,6 @@ class PhonebookTest {
     pb.replacePeerList(List.of(), "net", Role.RELAY);
 
     assertThat(pb.contains("a")).isTrue();
-  }
-
-  @Test
-  void fromConfigAddsTheRelayPeersAsPersistentRelays() {
-    NetworkConfig config =
-        NetworkConfig.builder("testnet")
-            .relayPeers(List.of("r1:4160", "r2:4160"))
-            .connectionsRateLimitingCount(2)
-            .build();
-    Phonebook pb = Phonebook.fromConfig(config, clock);
-
-    assertThat(all(pb, Role.RELAY)).containsExactlyInAnyOrder("r1:4160", "r2:4160");
-    assertThat(pb.isPersistent("r1:4160", Role.RELAY)).isTrue();
-    assertThat(pb.networks("r1:4160")).containsExactly("testnet");
-    pb.getConnectionWaitTime("r1:4160");
-    pb.getConnectionWaitTime("r1:4160");
-    assertThat(pb.getConnectionWaitTime("r1:4160").mustWait()).isTrue();
   }
 
   @Test

@@ -85,6 +85,9 @@ public final class Host implements AutoCloseable {
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   private final AtomicInteger inboundChannels = new AtomicInteger();
   private final AtomicInteger allChannels = new AtomicInteger();
+  /** Outbound connections, reserved when a dial starts and released when its channel closes. */
+  private final AtomicInteger outboundChannels = new AtomicInteger();
+  private final ConnectionManager connectionManager;
   private final AtomicBoolean pushScheduled = new AtomicBoolean();
   private static final long PUSH_DEBOUNCE_MILLIS = 300;
   private volatile List<Multiaddr> listenAddresses = List.of();
@@ -105,6 +108,18 @@ public final class Host implements AutoCloseable {
     handlers.put(Identify.PROTOCOL, s -> Identify.respond(s, localIdentify()));
     handlers.put(Identify.PUSH_PROTOCOL, this::identifyPush);
     handlers.put(Ping.PROTOCOL, new Ping());
+    this.connectionManager = new ConnectionManager(config.connectionManager(), System::nanoTime,
+        c -> ((HostConnection) c).close("trimmed by the connection manager"));
+    if (config.connectionManager().trimmingEnabled()) {
+      long every = config.connectionManager().checkInterval().toMillis();
+      group.scheduleAtFixedRate(() -> {
+        try {
+          connectionManager.checkAndTrim();
+        } catch (RuntimeException e) {
+          LOG.warn("connection manager trim failed", e);
+        }
+      }, every, every, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** A builder with defaults: a fresh key, no listen addresses. */
@@ -112,7 +127,12 @@ public final class Host implements AutoCloseable {
     return new HostConfig.Builder();
   }
 
-  /** Binds the listen addresses. */
+  /**
+   * Binds the listen addresses of the configuration; with none the host stays dial-only. A host
+   * dials, serves streams on its connections and runs protocols before it is started: only
+   * listening waits for {@code start()} (go-algorand builds the host, pubsub and the DHT first and
+   * listens in {@code Start()}).
+   */
   public Host start() throws Libp2pException {
     List<Multiaddr> bound = new ArrayList<>();
     for (Multiaddr addr : config.listenAddresses()) {
@@ -235,6 +255,51 @@ public final class Host implements AutoCloseable {
     listeners.add(listener);
   }
 
+  /**
+   * The connection manager: protection of peers under tags and trimming by the watermarks of
+   * {@link HostConfig#connectionManager()}.
+   */
+  public ConnectionManager connectionManager() {
+    return connectionManager;
+  }
+
+  /**
+   * Dials {@code address} (which must name the peer with {@code /p2p/}) for the application, as
+   * go-algorand's {@code dialNode}: protects the peer under {@code protectTag} <em>before</em>
+   * dialing, so that the {@link ConnectionListener#connected} event of the new connection already
+   * sees {@code connectionManager().isProtected(peer, protectTag)}, and removes that protection if
+   * the dial fails. A connection that the DHT, pubsub or any other plain {@link #dial} opened is
+   * not protected under the tag; that is how a listener tells the connections it asked for.
+   * Connecting to a peer we already have a connection to reuses it (no {@code connected} event).
+   *
+   * @throws IllegalArgumentException if {@code address} has no {@code /p2p/} peer ID or the tag is empty
+   */
+  public CompletableFuture<Connection> connect(Multiaddr address, String protectTag) {
+    PeerId peer = address.peerId().orElseThrow(
+        () -> new IllegalArgumentException("connect needs an address with /p2p/<peer id>: " + address));
+    if (protectTag == null || protectTag.isEmpty()) {
+      throw new IllegalArgumentException("connect needs a protection tag");
+    }
+    connectionManager.protect(peer, protectTag);
+    return dial(address).whenComplete((c, e) -> {
+      if (e != null) {
+        connectionManager.unprotect(peer, protectTag);
+      }
+    });
+  }
+
+  /** Closes every connection to {@code peer} (go's {@code Network().ClosePeer}); returns how many. */
+  public int closePeer(PeerId peer) {
+    int n = 0;
+    for (HostConnection c : connections) {
+      if (c.remotePeerId().equals(peer)) {
+        c.close();
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The open connections. */
   public List<Connection> connections() {
     return List.copyOf(connections);
@@ -271,6 +336,18 @@ public final class Host implements AutoCloseable {
       result.completeExceptionally(new Libp2pException("connection limit " + config.maxConnections() + " reached"));
       return result;
     }
+    if (outboundChannels.incrementAndGet() > config.maxOutboundConnections()) {
+      outboundChannels.decrementAndGet();
+      result.completeExceptionally(new Libp2pException("outbound connection limit "
+          + config.maxOutboundConnections() + " reached"));
+      return result;
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        outboundChannels.decrementAndGet();
+      }
+    };
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
@@ -279,12 +356,16 @@ public final class Host implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             allChannels.incrementAndGet();
-            ch.closeFuture().addListener(f -> allChannels.decrementAndGet());
+            ch.closeFuture().addListener(f -> {
+              allChannels.decrementAndGet();
+              release.run();
+            });
             upgrade(ch, true, expected, result);
           }
         });
     b.connect(target).addListener(f -> {
       if (!f.isSuccess()) {
+        release.run();
         result.completeExceptionally(new Libp2pException("cannot connect to " + address + ": "
             + f.cause().getMessage(), f.cause()));
       }
@@ -323,8 +404,10 @@ public final class Host implements AutoCloseable {
         .append(" bytes\n");
     sb.append("  protocols: ").append(new TreeSet<>(handlers.keySet())).append('\n');
     sb.append("  channels: ").append(allChannels.get()).append(" (inbound ").append(inboundChannels.get())
-        .append("), limits ").append(config.maxConnections()).append('/').append(config.maxInboundConnections())
-        .append('/').append(config.maxConnectionsPerPeer()).append(" per peer\n");
+        .append(", outbound ").append(outboundChannels.get()).append("), limits ").append(config.maxConnections())
+        .append('/').append(config.maxInboundConnections()).append(" in/").append(config.maxOutboundConnections())
+        .append(" out/").append(config.maxConnectionsPerPeer()).append(" per peer\n");
+    sb.append("  ").append(connectionManager.describe()).append('\n');
     for (HostConnection c : connections) {
       sb.append("  ").append(c).append(": ").append(c.streamCount()).append(" streams, early muxer ")
           .append(c.earlyMuxerNegotiated()).append(", identified ").append(c.identify().isDone()).append('\n');
@@ -397,6 +480,7 @@ public final class Host implements AutoCloseable {
     holder[0] = conn;
     ctx.pipeline().addAfter(ctx.name(), "yamux", session);
     connections.add(conn);
+    connectionManager.connected(conn);
     ((Guard) ctx.pipeline().get("guard")).connection = conn;
     LOG.debug("connection up: {} (early muxer: {})", conn, early);
     result.complete(conn);
@@ -509,6 +593,7 @@ public final class Host implements AutoCloseable {
           + " failed: " + reason));
       HostConnection c = connection;
       if (c != null && connections.remove(c)) {
+        connectionManager.disconnected(c);
         c.markClosed(reason);
         for (ConnectionListener l : listeners) {
           l.disconnected(c, reason);

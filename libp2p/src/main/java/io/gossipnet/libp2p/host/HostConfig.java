@@ -16,8 +16,9 @@ import java.util.List;
  *     multistream-select for the muxer when the remote advertises it too
  * @param handshakeTimeout time a new connection has to finish TCP + Noise + Yamux set-up
  * @param streamNegotiationTimeout time a stream has to finish multistream-select
- * @param maxConnections connections in total
- * @param maxInboundConnections inbound connections
+ * @param maxConnections connections in total ({@link #UNLIMITED} for no limit)
+ * @param maxInboundConnections inbound connections; more are refused at once
+ * @param maxOutboundConnections outbound connections (dials); a dial beyond fails at once
  * @param maxConnectionsPerPeer connections to one peer
  * @param maxInboundStreamsPerConnection streams a remote may have open at once on one connection
  * @param maxBufferedBytesPerConnection unread bytes buffered per connection (stream budget)
@@ -25,6 +26,8 @@ import java.util.List;
  * @param maxStreamWindow largest Yamux receive window a fast stream grows to
  * @param keepAliveInterval interval of Yamux keep-alive pings; a connection whose ping stays
  *     unanswered for one more interval is closed ({@code Duration.ZERO} turns them off)
+ * @param connectionManager watermarks and grace period of the {@link ConnectionManager}
+ *     (default: no trimming)
  */
 public record HostConfig(
     PrivateKey identity,
@@ -35,13 +38,17 @@ public record HostConfig(
     Duration streamNegotiationTimeout,
     int maxConnections,
     int maxInboundConnections,
+    int maxOutboundConnections,
     int maxConnectionsPerPeer,
     int maxInboundStreamsPerConnection,
     long maxBufferedBytesPerConnection,
     long maxBufferedBytesTotal,
     int maxStreamWindow,
-    Duration keepAliveInterval) {
+    Duration keepAliveInterval,
+    ConnectionManagerConfig connectionManager) {
 
+  /** A connection limit that never applies (go-algorand's {@code -1} limits map to it). */
+  public static final int UNLIMITED = Integer.MAX_VALUE;
   /** Default agent version. */
   public static final String DEFAULT_AGENT_VERSION = "gossipnet/0.1.0";
   /** Default handshake timeout. */
@@ -52,6 +59,8 @@ public record HostConfig(
   public static final int DEFAULT_MAX_CONNECTIONS = 512;
   /** Default inbound connection limit. */
   public static final int DEFAULT_MAX_INBOUND_CONNECTIONS = 384;
+  /** Default outbound connection limit: the total limit's default (no separate bound). */
+  public static final int DEFAULT_MAX_OUTBOUND_CONNECTIONS = DEFAULT_MAX_CONNECTIONS;
   /** Default per-peer connection limit. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_PEER = 2;
   /** Default inbound streams per connection. */
@@ -73,6 +82,7 @@ public record HostConfig(
     listenAddresses = List.copyOf(listenAddresses);
     positive("maxConnections", maxConnections);
     positive("maxInboundConnections", maxInboundConnections);
+    positive("maxOutboundConnections", maxOutboundConnections);
     positive("maxConnectionsPerPeer", maxConnectionsPerPeer);
     positive("maxInboundStreamsPerConnection", maxInboundStreamsPerConnection);
     if (maxBufferedBytesPerConnection < 256 * 1024) {
@@ -89,6 +99,9 @@ public record HostConfig(
     }
     if (keepAliveInterval.isNegative()) {
       throw new IllegalArgumentException("keepAliveInterval: must not be negative");
+    }
+    if (connectionManager == null) {
+      throw new IllegalArgumentException("connectionManager: required (ConnectionManagerConfig.disabled() for none)");
     }
   }
 
@@ -108,12 +121,14 @@ public record HostConfig(
     private Duration streamNegotiationTimeout = DEFAULT_STREAM_NEGOTIATION_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxInbound = DEFAULT_MAX_INBOUND_CONNECTIONS;
+    private int maxOutbound = DEFAULT_MAX_OUTBOUND_CONNECTIONS;
     private int maxPerPeer = DEFAULT_MAX_CONNECTIONS_PER_PEER;
     private int maxInboundStreams = DEFAULT_MAX_INBOUND_STREAMS;
     private long maxBuffered = DEFAULT_MAX_BUFFERED_BYTES;
     private long maxBufferedTotal = DEFAULT_MAX_BUFFERED_BYTES_TOTAL;
     private int maxWindow = DEFAULT_MAX_STREAM_WINDOW;
     private Duration keepAlive = DEFAULT_KEEP_ALIVE_INTERVAL;
+    private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.disabled();
 
     Builder() {}
 
@@ -166,6 +181,26 @@ public record HostConfig(
       return this;
     }
 
+    /** Outbound connections (our dials) at most ({@link HostConfig#UNLIMITED} for no separate bound). */
+    public Builder maxOutboundConnections(int max) {
+      this.maxOutbound = max;
+      return this;
+    }
+
+    /**
+     * The connection manager's watermarks and grace period (go-libp2p's
+     * {@code NewConnManager(low, high, WithGracePeriod(grace))}); {@code 0, 0} turns trimming off.
+     */
+    public Builder connectionManager(int lowWater, int highWater, Duration gracePeriod) {
+      return connectionManager(ConnectionManagerConfig.of(lowWater, highWater, gracePeriod));
+    }
+
+    /** The connection manager's configuration. */
+    public Builder connectionManager(ConnectionManagerConfig config) {
+      this.connectionManager = config;
+      return this;
+    }
+
     /** Inbound streams a remote may have open on one connection. */
     public Builder maxInboundStreamsPerConnection(int max) {
       this.maxInboundStreams = max;
@@ -199,8 +234,8 @@ public record HostConfig(
     /** The validated configuration. */
     public HostConfig config() {
       return new HostConfig(identity, listen, agentVersion, earlyMuxer, handshakeTimeout,
-          streamNegotiationTimeout, maxConnections, maxInbound, maxPerPeer, maxInboundStreams, maxBuffered,
-          Math.max(maxBufferedTotal, maxBuffered), maxWindow, keepAlive);
+          streamNegotiationTimeout, maxConnections, maxInbound, maxOutbound, maxPerPeer, maxInboundStreams,
+          maxBuffered, Math.max(maxBufferedTotal, maxBuffered), maxWindow, keepAlive, connectionManager);
     }
 
     /** Builds the host (not started). */

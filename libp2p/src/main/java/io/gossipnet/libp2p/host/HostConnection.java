@@ -136,7 +136,12 @@ final class HostConnection implements Connection {
 
   @Override
   public void close() {
-    channel.attr(ChannelReason.KEY).setIfAbsent("closed locally");
+    close("closed locally");
+  }
+
+  /** Closes with {@code reason} (reported to the connection listeners), unless a reason was set already. */
+  void close(String reason) {
+    channel.attr(ChannelReason.KEY).setIfAbsent(reason);
     if (channel.isActive()) {
       session.goAway();
     }

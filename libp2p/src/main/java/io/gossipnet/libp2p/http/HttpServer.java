@@ -1,22 +1,27 @@
 package io.gossipnet.libp2p.http;
 
+import io.gossipnet.libp2p.Libp2pException;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.StreamHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of HTTP over libp2p ({@value #PROTOCOL}): bind it with
- * {@code host.setStreamHandler(HttpServer.PROTOCOL, server)}. Routes match the exact path; unknown
- * paths get 404 and disallowed methods 405. {@value #WELL_KNOWN_PATH} lists the registered
- * protocol IDs and their paths as JSON.
+ * The server side of HTTP over libp2p ({@value #PROTOCOL}): bind it with {@code
+ * host.setStreamHandler(HttpServer.PROTOCOL, server)}. As the libp2p HTTP specification has it,
+ * application protocols are <em>mounted</em> at path prefixes and listed in the protocol map at
+ * {@value #WELL_KNOWN_PATH}; the server only picks the mount with the longest matching prefix and
+ * leaves routing within it to the mount's one handler (a node mounts its own router at {@code /}).
+ * A path under no mount gets 404; a declared body over the limit gets 413 before it is read; a
+ * body that cannot be read gets 400; a handler that throws gets 500. One request per stream: the
+ * response carries {@code connection: close} and the stream is closed for writing after it.
  */
 public final class HttpServer implements StreamHandler {
   /** The stream protocol ID. */
@@ -28,10 +33,15 @@ public final class HttpServer implements StreamHandler {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
-  private record Route(Set<String> methods, HttpHandler handler) {}
+  private record Mount(String protocolId, String prefix, HttpHandler handler) {
+    boolean covers(String path) {
+      return prefix.equals("/")
+          || path.equals(prefix)
+          || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+    }
+  }
 
-  private final Map<String, Route> routes = new ConcurrentHashMap<>();
-  private final Map<String, String> protocolPaths = new ConcurrentHashMap<>();
+  private final Map<String, Mount> mounts = new ConcurrentHashMap<>();
   private final long maxBody;
 
   /** A server with the default body limit. */
@@ -41,42 +51,102 @@ public final class HttpServer implements StreamHandler {
 
   /** A server accepting request bodies up to {@code maxBody} bytes. */
   public HttpServer(long maxBody) {
+    if (maxBody < 0) {
+      throw new IllegalArgumentException("maxBody must not be negative: " + maxBody);
+    }
     this.maxBody = maxBody;
   }
 
+  /** The largest request body read. */
+  public long maxBody() {
+    return maxBody;
+  }
+
   /**
-   * Serves {@code path} for {@code methods} (empty for any) and lists it under {@code protocolId}
-   * in the well-known protocol map (null to leave it out).
+   * Mounts {@code handler} at {@code prefix}: it serves the prefix itself and every path below it
+   * ({@code /} serves every path). The mount is listed under {@code protocolId} in the protocol
+   * map (null to leave it out). Mounting at a prefix again replaces that mount.
+   *
+   * @throws IllegalArgumentException if the prefix does not start with '/'
    */
-  public HttpServer route(String protocolId, String path, Set<String> methods, HttpHandler handler) {
-    routes.put(path, new Route(Set.copyOf(methods), handler));
-    if (protocolId != null) {
-      protocolPaths.put(protocolId, path);
+  public HttpServer mount(String protocolId, String prefix, HttpHandler handler) {
+    if (prefix == null || !prefix.startsWith("/")) {
+      throw new IllegalArgumentException("a mount prefix starts with '/': " + prefix);
     }
+    String key = prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    mounts.put(key, new Mount(protocolId, key, java.util.Objects.requireNonNull(handler, "handler")));
     return this;
   }
 
-  /** Removes the route of {@code path}. */
-  public void removeRoute(String path) {
-    routes.remove(path);
-    protocolPaths.values().remove(path);
+  /** Removes the mount at {@code prefix}. */
+  public void unmount(String prefix) {
+    String key = prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    mounts.remove(key);
   }
 
   @Override
   public void handle(Stream stream) throws IOException {
     stream.setReadTimeout(REQUEST_TIMEOUT);
-    HttpWire.Head head = HttpWire.readHead(stream.in());
+    HttpWire.Head head;
+    try {
+      head = HttpWire.readHead(stream.in());
+    } catch (Libp2pException e) {
+      respond(stream, HttpResponse.text(400, "text/plain", "bad request: " + e.getMessage()));
+      return;
+    }
     if (head == null) {
       return;
     }
-    HttpResponse response;
-    try {
-      byte[] body = HttpWire.readBody(stream.in(), head, maxBody, false);
-      HttpRequest request = new HttpRequest(head.startLine()[0], head.startLine()[1], head.headers(), body);
-      response = dispatch(request);
-    } catch (IOException e) {
-      response = HttpResponse.text(400, "text/plain", "bad request: " + e.getMessage());
+    respond(stream, serve(stream, head));
+  }
+
+  private HttpResponse serve(Stream stream, HttpWire.Head head) {
+    String method = head.startLine()[0];
+    String target = head.startLine()[1];
+    String path = pathOf(target);
+    Mount mount = mountFor(path);
+    if (mount == null) {
+      if (path.equals(WELL_KNOWN_PATH)) {
+        return method.equals("GET") || method.equals("HEAD")
+            ? HttpResponse.text(200, "application/json", protocolMapJson())
+            : new HttpResponse(405, Map.of("content-type", List.of("text/plain"), "allow", List.of("GET, HEAD")),
+                "method not allowed".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return HttpResponse.text(404, "text/plain", "not found");
     }
+    long declared = declaredLength(head);
+    if (declared == -2) {
+      return HttpResponse.text(400, "text/plain", "bad request: invalid content-length");
+    }
+    HttpResponse refusal = mount.handler().admit(method, target, declared);
+    if (refusal != null) {
+      return refusal;
+    }
+    if (declared > maxBody) {
+      return HttpResponse.text(413, "text/plain", "request body over " + maxBody + " bytes");
+    }
+    byte[] body;
+    try {
+      body = HttpWire.readBody(stream.in(), head, maxBody, false);
+    } catch (HttpWire.BodyTooLargeException e) {
+      return HttpResponse.text(413, "text/plain", "request body over " + maxBody + " bytes");
+    } catch (IOException e) {
+      return HttpResponse.text(400, "text/plain", "bad request: " + e.getMessage());
+    }
+    try {
+      HttpResponse r = mount.handler().handle(new HttpRequest(method, target, head.headers(), body));
+      if (r == null) {
+        LOG.info("HTTP handler for {} returned no response", path);
+        return HttpResponse.text(500, "text/plain", "internal error");
+      }
+      return r;
+    } catch (Exception e) {
+      LOG.info("HTTP handler for {} failed: {}", path, e.toString());
+      return HttpResponse.text(500, "text/plain", "internal error");
+    }
+  }
+
+  private static void respond(Stream stream, HttpResponse response) throws IOException {
     Map<String, List<String>> headers = new TreeMap<>(response.headers());
     headers.put("connection", List.of("close"));
     stream.out().write(HttpWire.encode("HTTP/1.1 " + response.status() + " " + reason(response.status()),
@@ -84,32 +154,49 @@ public final class HttpServer implements StreamHandler {
     stream.closeWrite();
   }
 
-  private HttpResponse dispatch(HttpRequest request) {
-    if (request.path().equals(WELL_KNOWN_PATH) && !routes.containsKey(WELL_KNOWN_PATH)) {
-      if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-        return HttpResponse.text(405, "text/plain", "method not allowed");
+  private Mount mountFor(String path) {
+    Mount best = null;
+    for (Mount m : mounts.values()) {
+      if (m.covers(path) && (best == null || m.prefix().length() > best.prefix().length())) {
+        best = m;
       }
-      return HttpResponse.text(200, "application/json", protocolMapJson());
     }
-    Route route = routes.get(request.path());
-    if (route == null) {
-      return HttpResponse.text(404, "text/plain", "not found");
+    return best;
+  }
+
+  /** The declared length: -1 if none or chunked, -2 if malformed. */
+  private static long declaredLength(HttpWire.Head head) {
+    String te = head.header("transfer-encoding");
+    if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+      return -1;
     }
-    if (!route.methods().isEmpty() && !route.methods().contains(request.method())) {
-      return HttpResponse.text(405, "text/plain", "method not allowed");
+    String cl = head.header("content-length");
+    if (cl == null) {
+      return -1;
     }
     try {
-      return route.handler().handle(request);
-    } catch (Exception e) {
-      LOG.warn("HTTP handler for {} failed", request.path(), e);
-      return HttpResponse.text(500, "text/plain", "internal error");
+      long n = Long.parseLong(cl.trim());
+      return n < 0 ? -2 : n;
+    } catch (NumberFormatException e) {
+      return -2;
     }
   }
 
-  /** The protocol map, {@code {"<protocol>":{"path":"<path>"}}}. */
+  private static String pathOf(String target) {
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
+  /** The protocol map, {@code {"<protocol>":{"path":"<prefix>"}}}. */
   public String protocolMapJson() {
     StringBuilder sb = new StringBuilder("{");
-    new TreeMap<>(protocolPaths).forEach((p, path) -> {
+    Map<String, String> byProtocol = new TreeMap<>();
+    for (Mount m : mounts.values()) {
+      if (m.protocolId() != null) {
+        byProtocol.put(m.protocolId(), m.prefix());
+      }
+    }
+    byProtocol.forEach((p, path) -> {
       if (sb.length() > 1) {
         sb.append(',');
       }
@@ -126,6 +213,7 @@ public final class HttpServer implements StreamHandler {
       case 400 -> "Bad Request";
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
+      case 413 -> "Content Too Large";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";
       default -> "Status";

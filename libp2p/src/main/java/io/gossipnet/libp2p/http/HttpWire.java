@@ -19,6 +19,15 @@ final class HttpWire {
   private HttpWire() {}
 
   /** A parsed start line and headers. */
+  /** A body over the reader's limit (the server answers 413). */
+  static final class BodyTooLargeException extends Libp2pException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLargeException(String message) {
+      super(message);
+    }
+  }
+
   record Head(String[] startLine, Map<String, List<String>> headers) {
     String header(String name) {
       List<String> v = headers.get(name);
@@ -88,7 +97,7 @@ final class HttpWire {
         throw new Libp2pException("invalid content-length '" + cl + "'");
       }
       if (len < 0 || len > maxBody) {
-        throw new Libp2pException("HTTP body of " + len + " bytes exceeds " + maxBody);
+        throw new BodyTooLargeException("HTTP body of " + len + " bytes exceeds " + maxBody);
       }
       byte[] body = in.readNBytes((int) len);
       if (body.length != len) {
@@ -101,7 +110,7 @@ final class HttpWire {
     }
     byte[] body = in.readNBytes((int) Math.min(maxBody + 1, Integer.MAX_VALUE - 8));
     if (body.length > maxBody) {
-      throw new Libp2pException("HTTP body exceeds " + maxBody + " bytes");
+      throw new BodyTooLargeException("HTTP body exceeds " + maxBody + " bytes");
     }
     return body;
   }
@@ -118,7 +127,7 @@ final class HttpWire {
         throw new Libp2pException("invalid chunk size '" + line + "'");
       }
       if (size < 0 || out.size() + size > maxBody) {
-        throw new Libp2pException("HTTP chunked body exceeds " + maxBody + " bytes");
+        throw new BodyTooLargeException("HTTP chunked body exceeds " + maxBody + " bytes");
       }
       if (size == 0) {
         while (!readLine(in).isEmpty()) {

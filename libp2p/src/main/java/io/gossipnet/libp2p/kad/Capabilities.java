@@ -8,15 +8,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Capability discovery on the DHT, as go-algorand does it: a node that has a capability (e.g.
@@ -126,26 +123,20 @@ public final class Capabilities implements AutoCloseable {
   }
 
   /**
-   * Up to {@code n} peers (not us) that advertise {@code capability}, found within the find
-   * timeout; none if the lookup did not finish in time (it is then abandoned).
+   * Up to {@code n} peers (not us) that advertise {@code capability}, as go-algorand's
+   * {@code PeersForCapability}: asks for {@code n + 1} (we may be one of them) and returns what was
+   * found within the find timeout (5 s), the lookup then being cut short. Blocks the caller for at
+   * most about that long.
    */
   public List<KadPeer> peersForCapability(String capability, int n) {
-    Future<List<KadPeer>> f;
-    try {
-      f = rounds.submit(() -> dht.findProviders(capabilityKey(capability), n + 1));
-    } catch (RejectedExecutionException e) {
+    if (closed || n <= 0) {
       return List.of();
     }
     try {
-      return f.get(findTimeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+      return dht.findProviders(capabilityKey(capability), n + 1, findTimeout).stream()
           .filter(p -> !p.id().equals(self)).limit(n).toList();
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      return List.of();
-    } catch (ExecutionException | TimeoutException e) {
-      f.cancel(true);
-      return List.of();
+    } catch (RuntimeException e) {
+      return List.of(); // the DHT closed meanwhile
     }
   }
 

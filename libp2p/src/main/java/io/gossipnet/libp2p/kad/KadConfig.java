@@ -7,7 +7,10 @@ import java.util.List;
 /**
  * DHT parameters.
  *
- * @param protocolId the stream protocol ({@code /ipfs/kad/1.0.0}; go-algorand uses {@code /algorand/kad/<network>})
+ * @param protocolId the stream protocol: {@code /ipfs/kad/1.0.0} by default; go-libp2p-kad-dht's
+ *     {@code ProtocolPrefix(p)} makes it {@code p + "/kad/1.0.0"} ({@link #withProtocolPrefix}), so
+ *     go-algorand's prefix {@code /algorand/kad/<network>} gives
+ *     {@code /algorand/kad/<network>/kad/1.0.0} ({@link #algorand})
  * @param serverMode serve requests (register the protocol); clients only ask
  * @param k bucket size and number of closest peers a query converges on
  * @param alpha concurrent requests per lookup path (a query with {@code d} disjoint paths has up
@@ -33,6 +36,8 @@ public record KadConfig(String protocolId, boolean serverMode, int k, int alpha,
     List<Multiaddr> bootstrap) {
 
   public static final String DEFAULT_PROTOCOL = "/ipfs/kad/1.0.0";
+  /** What go-libp2p-kad-dht appends to a protocol prefix. */
+  public static final String PROTOCOL_SUFFIX = "/kad/1.0.0";
   public static final int DEFAULT_K = 20;
   public static final int DEFAULT_ALPHA = 3;
   /** One lookup path: disjoint paths are off by default. */
@@ -77,6 +82,28 @@ public record KadConfig(String protocolId, boolean serverMode, int k, int alpha,
   /** The number of lookup paths a query runs: {@code max(1, disjointPaths)}. */
   public int lookupPaths() {
     return Math.max(1, disjointPaths);
+  }
+
+  /**
+   * go-algorand's DHT ({@code MakeDHT}): protocol prefix {@code /algorand/kad/<networkId>}, server
+   * mode for a node that listens and client mode otherwise (its {@code DHTMode} default), values
+   * disabled (this DHT never stores values), provider records on.
+   *
+   * @throws IllegalArgumentException if {@code networkId} is empty or holds a {@code /} or whitespace
+   */
+  public static KadConfig algorand(String networkId, boolean serverMode) {
+    if (networkId == null || networkId.isEmpty() || !networkId.chars().allMatch(c -> c > ' ' && c != '/' && c < 127)) {
+      throw new IllegalArgumentException("network ID must be non-empty printable ASCII without '/': " + networkId);
+    }
+    return defaults().withProtocolPrefix("/algorand/kad/" + networkId).withServerMode(serverMode);
+  }
+
+  /** This configuration with go-libp2p-kad-dht's {@code ProtocolPrefix(prefix)}: {@code prefix + "/kad/1.0.0"}. */
+  public KadConfig withProtocolPrefix(String prefix) {
+    if (prefix == null || !prefix.startsWith("/") || prefix.endsWith("/")) {
+      throw new IllegalArgumentException("a protocol prefix starts with / and does not end with it: " + prefix);
+    }
+    return withProtocolId(prefix + PROTOCOL_SUFFIX);
   }
 
   /** This configuration with another protocol ID. */

@@ -270,11 +270,28 @@ public final class KadDht implements AutoCloseable {
    * @throws IllegalArgumentException if {@code multihash} is not a multihash of at most 80 bytes
    */
   public List<KadPeer> findProviders(byte[] multihash, int count) {
+    return findProviders(multihash, count, config.queryTimeout());
+  }
+
+  /**
+   * As {@link #findProviders(byte[], int)}, but the lookup ends after {@code timeout} (or the
+   * query timeout, if shorter) with the providers found until then, as go's {@code FindPeers}
+   * channel gives what arrived before its context ends.
+   *
+   * @throws IllegalArgumentException if {@code multihash} is not a multihash of at most 80 bytes,
+   *     or {@code timeout} is not positive
+   */
+  public List<KadPeer> findProviders(byte[] multihash, int count, Duration timeout) {
     requireProviderKey(multihash);
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    Duration bound = timeout.compareTo(config.queryTimeout()) < 0 ? timeout : config.queryTimeout();
     Map<PeerId, KadPeer> found = new LinkedHashMap<>();
     providers.get(multihash).forEach(p -> found.put(p.id(), p));
     if (found.size() < count) {
-      query(multihash, KadMessage.Type.GET_PROVIDERS, count).providers().forEach(p -> found.putIfAbsent(p.id(), p));
+      query(multihash, KadMessage.Type.GET_PROVIDERS, count, bound).providers()
+          .forEach(p -> found.putIfAbsent(p.id(), p));
     }
     return found.values().stream().limit(count).toList();
   }
@@ -374,10 +391,14 @@ public final class KadDht implements AutoCloseable {
    * each request bounded by the request timeout and the whole by the query timeout.
    */
   Lookup.Result query(byte[] key, KadMessage.Type type, int wantProviders) {
+    return query(key, type, wantProviders, config.queryTimeout());
+  }
+
+  private Lookup.Result query(byte[] key, KadMessage.Type type, int wantProviders, Duration timeout) {
     KadKey target = KadKey.of(key);
     KadMessage req = KadMessage.request(type, key);
     Lookup lookup = new Lookup(target, self, config.k(), config.alpha(), config.lookupPaths(), wantProviders,
-        config.queryTimeout(), workers, p -> request(p, req, true), this::answered, this::add);
+        timeout, workers, p -> request(p, req, true), this::answered, this::add);
     Lookup.Result r = lookup.run(table.closest(target, config.k()));
     count("query." + type.name().toLowerCase());
     return r;

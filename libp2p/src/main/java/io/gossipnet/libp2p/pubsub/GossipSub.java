@@ -80,8 +80,6 @@ public final class GossipSub implements AutoCloseable {
   private static final int DONTWANT_HEARTBEATS = 3;
   /** Topics remembered per peer; further subscriptions are ignored (bounds memory per peer). */
   static final int MAX_TOPICS_PER_PEER = 1024;
-  /** How long a departed peer's score is remembered. */
-  private static final long RETAIN_SCORE_NANOS = TimeUnit.MINUTES.toNanos(1);
   /** Heartbeats between opportunistic grafting checks (spec: 60). */
   private static final int OPPORTUNISTIC_GRAFT_TICKS = 60;
   private static final int OPPORTUNISTIC_GRAFT_PEERS = 2;
@@ -108,6 +106,12 @@ public final class GossipSub implements AutoCloseable {
   private final Map<PeerId, DirectPeer> direct;
   /** Direct peers whose refused GRAFT was logged at warning level already. */
   private final Set<PeerId> warnedDirectGraft = new HashSet<>();
+  /**
+   * IWANT promises (go's gossip tracer): for one message ID of each IWANT we sent, the peers that
+   * advertised it and when their delivery is due. A promise is kept when the message arrives from
+   * anyone; a broken one costs the peer a behaviour penalty at the next heartbeat.
+   */
+  private final Map<MessageKey, Map<PeerId, Long>> promises = new HashMap<>();
   private final PeerDialer dialer;
   private long heartbeats;
   private long lastDecayNanos = System.nanoTime();
@@ -162,7 +166,11 @@ public final class GossipSub implements AutoCloseable {
     long hb = config.heartbeatInterval().toNanos();
     gs.timer.scheduleAtFixedRate(gs::heartbeatSafely, Math.min(hb, TimeUnit.MILLISECONDS.toNanos(100)), hb,
         TimeUnit.NANOSECONDS);
-    gs.direct.values().forEach(gs.dialer::dialDirect);
+    if (!gs.direct.isEmpty()) {
+      // go's DirectConnectInitialDelay: the first attempt waits, later ones every directConnectTicks
+      gs.timer.schedule(() -> gs.direct.values().forEach(gs.dialer::dialDirect),
+          config.directConnectInitialDelay().toNanos(), TimeUnit.NANOSECONDS);
+    }
     return gs;
   }
 
@@ -185,12 +193,21 @@ public final class GossipSub implements AutoCloseable {
 
   /**
    * Subscribes to {@code topic}; {@code handler} receives each accepted message once, on a
-   * validation worker thread.
+   * validation worker thread (keep it short: the worker validates the next message only after it).
+   * A topic has one subscription: subscribing again replaces the earlier handler (a replaced
+   * {@link Subscription} is cancelled).
+   *
+   * @throws IllegalArgumentException if the subscription filter does not allow {@code topic}
    */
   public void subscribe(String topic, Consumer<PubsubMessage> handler) {
+    requireAllowed(topic);
     Map<GossipPeer, Rpc> out = new HashMap<>();
     synchronized (lock) {
-      if (subscriptions.put(topic, handler) != null) {
+      Consumer<PubsubMessage> previous = subscriptions.put(topic, handler);
+      if (previous != null) {
+        if (previous instanceof Subscription.Sink sink && previous != handler) {
+          sink.subscription().markCancelled();
+        }
         return;
       }
       Set<PeerId> m = new HashSet<>();
@@ -217,6 +234,46 @@ public final class GossipSub implements AutoCloseable {
       }
     }
     sendAll(out);
+  }
+
+  /**
+   * Subscribes to {@code topic} with a pull {@link Subscription} buffering up to
+   * {@link GossipSubConfig#subscriptionBufferSize()} messages (go-algorand: 32768).
+   *
+   * @throws IllegalArgumentException if the subscription filter does not allow {@code topic}
+   */
+  public Subscription subscribe(String topic) {
+    return subscribe(topic, config.subscriptionBufferSize());
+  }
+
+  /** Subscribes to {@code topic} with a pull {@link Subscription} buffering up to {@code bufferSize} messages. */
+  public Subscription subscribe(String topic, int bufferSize) {
+    if (bufferSize < 1) {
+      throw new IllegalArgumentException("bufferSize must be positive: " + bufferSize);
+    }
+    Subscription sub = new Subscription(this, topic, bufferSize);
+    subscribe(topic, sub.sink());
+    return sub;
+  }
+
+  /** Unsubscribes {@code topic} if {@code sub} is still its subscription. */
+  void cancel(Subscription sub) {
+    synchronized (lock) {
+      if (subscriptions.get(sub.topic()) != sub.sink()) {
+        return;
+      }
+    }
+    unsubscribe(sub.topic());
+  }
+
+  void countDropped() {
+    count("subscription.dropped");
+  }
+
+  private void requireAllowed(String topic) {
+    if (!config.subscriptionFilter().test(topic)) {
+      throw new IllegalArgumentException("topic " + topic + " is not allowed by the subscription filter");
+    }
   }
 
   /** Unsubscribes from {@code topic}, pruning its mesh. */
@@ -250,10 +307,15 @@ public final class GossipSub implements AutoCloseable {
    * first on the caller's thread (with {@code receivedFrom} null), as go-libp2p validates local
    * publishes: we should not send what we would penalise a peer for.
    *
+   * <p>With {@link GossipSubConfig#validateOwnMessages()} off (the go-algorand preset) the
+   * validator is not called for our own messages: they are accepted as they are.
+   *
    * @return the number of peers the message was queued for
    * @throws PublishRejectedException if the topic's validator rejects or ignores the message
+   * @throws IllegalArgumentException if the subscription filter does not allow {@code topic}
    */
   public int publish(String topic, byte[] data) {
+    requireAllowed(topic);
     Rpc.WireMessage m;
     if (config.signaturePolicy() == SignaturePolicy.STRICT_SIGN) {
       byte[] sn = ByteBuffer.allocate(8).putLong(seqno.incrementAndGet()).array();
@@ -264,7 +326,7 @@ public final class GossipSub implements AutoCloseable {
       m = new Rpc.WireMessage(null, data, null, topic, null, null);
     }
     MessageKey id = new MessageKey(config.messageIdFunction().messageId(m.from(), m.key(), m.seqno(), m.data()));
-    TopicValidator validator = validators.get(topic);
+    TopicValidator validator = config.validateOwnMessages() ? validators.get(topic) : null;
     if (validator != null) {
       ValidationResult verdict;
       try {
@@ -499,6 +561,12 @@ public final class GossipSub implements AutoCloseable {
       mesh.values().forEach(m -> m.remove(p.id));
       fanout.values().forEach(m -> m.remove(p.id));
       scores.removePeer(p.id);
+      for (Iterator<Map<PeerId, Long>> it = promises.values().iterator(); it.hasNext(); ) {
+        Map<PeerId, Long> m = it.next();
+        if (m.remove(p.id) != null && m.isEmpty()) {
+          it.remove();
+        }
+      }
     }
     p.close();
   }
@@ -565,6 +633,12 @@ public final class GossipSub implements AutoCloseable {
     synchronized (lock) {
       if (score(p) < config.thresholds().graylist() && !direct.containsKey(p.id)) {
         count("rpc.graylisted");
+        return;
+      }
+      if (config.maxSubscriptionsPerRpc() > 0 && rpc.subscriptions().size() > config.maxSubscriptionsPerRpc()) {
+        // go's WrapLimitSubscriptionFilter: the whole RPC is ignored, without a penalty
+        count("subscription.tooMany");
+        LOG.debug("{} sent {} subscriptions in one RPC; ignoring it", p.id, rpc.subscriptions().size());
         return;
       }
       for (Rpc.Subscription s : rpc.subscriptions()) {
@@ -690,6 +764,7 @@ public final class GossipSub implements AutoCloseable {
         }
         if (!want.isEmpty()) {
           rpcFor(out, p).control().iwant().addAll(want);
+          addPromise(p.id, want);
         }
       }
     }
@@ -737,6 +812,13 @@ public final class GossipSub implements AutoCloseable {
       return;
     }
     String invalid = checkPolicy(m);
+    if (id != null && !"signature".equals(invalid) && !"noSignature".equals(invalid)) {
+      // as go: the promise is kept once the message reaches validation, or is rejected for
+      // anything but a missing or bad signature (then the penalty for the invalid message applies)
+      synchronized (lock) {
+        promises.remove(id);
+      }
+    }
     if (invalid != null || id == null) {
       invalid = invalid == null ? "messageId" : invalid;
       count("msg.invalid");
@@ -965,7 +1047,7 @@ public final class GossipSub implements AutoCloseable {
       }
       if (now - lastDecayNanos >= config.scoreParams().decayInterval().toNanos()) {
         lastDecayNanos = now;
-        scores.decay(RETAIN_SCORE_NANOS);
+        scores.decay();
         scores.expireDeliveries(config.seenTtl().toNanos());
       }
       for (Map.Entry<String, Set<PeerId>> e : mesh.entrySet()) {
@@ -1042,6 +1124,7 @@ public final class GossipSub implements AutoCloseable {
           }
         }
       }
+      applyBrokenPromises(now);
       emitGossip(mesh, out);
       emitGossip(fanout, out);
       mcache.shift();
@@ -1089,6 +1172,36 @@ public final class GossipSub implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Tracks one random ID of an IWANT we send to {@code peer}: the peer promised to deliver it. */
+  private void addPromise(PeerId peer, List<byte[]> ids) {
+    MessageKey id = new MessageKey(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
+    promises.computeIfAbsent(id, k -> new HashMap<>())
+        .putIfAbsent(peer, System.nanoTime() + config.iwantFollowupTime().toNanos());
+  }
+
+  /** Peers that did not deliver what they promised in time get a behaviour penalty per broken promise (P7). */
+  private void applyBrokenPromises(long now) {
+    Map<PeerId, Integer> broken = new HashMap<>();
+    for (Iterator<Map<PeerId, Long>> it = promises.values().iterator(); it.hasNext(); ) {
+      Map<PeerId, Long> byPeer = it.next();
+      for (Iterator<Map.Entry<PeerId, Long>> pit = byPeer.entrySet().iterator(); pit.hasNext(); ) {
+        Map.Entry<PeerId, Long> e = pit.next();
+        if (e.getValue() - now < 0) {
+          broken.merge(e.getKey(), 1, Integer::sum);
+          pit.remove();
+        }
+      }
+      if (byPeer.isEmpty()) {
+        it.remove();
+      }
+    }
+    broken.forEach((peer, n) -> {
+      scores.penalise(peer, n);
+      counters.computeIfAbsent("iwant.brokenPromise", k -> new LongAdder()).add(n);
+      LOG.debug("{} did not follow up on {} IWANT requests; penalised", peer, n);
+    });
   }
 
   private void emitGossip(Map<String, Set<PeerId>> topics, Map<GossipPeer, Rpc> out) {

@@ -48,7 +48,21 @@ import java.util.function.Predicate;
  * @param prunePeers most peers offered in one PRUNE, and most peers of one received PRUNE dialled
  * @param subscriptionFilter the topics a peer's subscription announcements are accepted for (go's
  *     {@code SubscriptionFilter}); other announcements are ignored and counted
- *     ({@code subscription.filtered}). Default: every topic
+ *     ({@code subscription.filtered}), and we may neither subscribe nor publish to another topic.
+ *     Default: every topic
+ * @param directConnectInitialDelay how long after start the direct peers are first dialled (go's
+ *     {@code DirectConnectInitialDelay}: 1 s; go-algorand 30 s)
+ * @param iwantFollowupTime how long a peer that answered our IWANT has to deliver a message before
+ *     its broken promise costs a behaviour penalty (go's {@code IWantFollowupTime}: 3 s;
+ *     go-algorand 5 s)
+ * @param maxSubscriptionsPerRpc most subscription changes in one received RPC; an RPC with more is
+ *     ignored whole, without penalty ({@code subscription.tooMany}), as go's
+ *     {@code WrapLimitSubscriptionFilter}. 0: no limit beyond {@link RpcLimits#maxSubscriptions()}
+ * @param validateOwnMessages whether our own publishes go through the topic's validator first (go
+ *     and js do; go-algorand's validator accepts its own messages unseen, which {@code false} does
+ *     without calling it)
+ * @param subscriptionBufferSize messages a {@link Subscription} holds for its reader before
+ *     further ones are dropped for it (go's {@code WithBufferSize}: 32; go-algorand 32768)
  */
 public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int dlazy, double gossipFactor,
     Duration heartbeatInterval, Duration fanoutTtl, int mcacheLength, int mcacheGossip, Duration seenTtl,
@@ -56,7 +70,8 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     int maxRpcSize, RpcLimits limits, int maxIHaveMessages, int maxIHaveLength, int idontwantMinSize,
     int validationWorkers, int validationQueueSize, int outboundQueueSize, PeerScoreParams scoreParams,
     PeerScoreThresholds thresholds, List<DirectPeer> directPeers, int directConnectTicks, boolean doPx,
-    int prunePeers, Predicate<String> subscriptionFilter) {
+    int prunePeers, Predicate<String> subscriptionFilter, Duration directConnectInitialDelay,
+    Duration iwantFollowupTime, int maxSubscriptionsPerRpc, boolean validateOwnMessages, int subscriptionBufferSize) {
 
   public static final int DEFAULT_D = 6;
   public static final int DEFAULT_DLO = 4;
@@ -85,6 +100,14 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
   public static final int DEFAULT_DIRECT_CONNECT_TICKS = 300;
   /** Peers offered in a PRUNE and accepted from one: 16, as go and js. */
   public static final int DEFAULT_PRUNE_PEERS = 16;
+  /** go-libp2p-pubsub's {@code GossipSubDirectConnectInitialDelay}: 1 s. */
+  public static final Duration DEFAULT_DIRECT_CONNECT_INITIAL_DELAY = Duration.ofSeconds(1);
+  /** go-libp2p-pubsub's {@code GossipSubIWantFollowupTime}: 3 s. */
+  public static final Duration DEFAULT_IWANT_FOLLOWUP_TIME = Duration.ofSeconds(3);
+  /** go-libp2p-pubsub's default subscription buffer: 32 messages. */
+  public static final int DEFAULT_SUBSCRIPTION_BUFFER_SIZE = 32;
+  /** The topic go-algorand gossips transactions on ("algo" + tag + version). */
+  public static final String ALGORAND_TX_TOPIC = "algotx01";
 
   public GossipSubConfig {
     if (d < 0 || dlo > d || dhi < d || dscore > dhi || (d > 0 && dout > d / 2)) {
@@ -108,6 +131,18 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     }
     if (subscriptionFilter == null) {
       throw new IllegalArgumentException("a subscription filter is required (t -> true accepts every topic)");
+    }
+    if (directConnectInitialDelay == null || directConnectInitialDelay.isNegative()) {
+      throw new IllegalArgumentException("directConnectInitialDelay must not be negative");
+    }
+    if (iwantFollowupTime == null || iwantFollowupTime.isNegative() || iwantFollowupTime.isZero()) {
+      throw new IllegalArgumentException("iwantFollowupTime must be positive");
+    }
+    if (maxSubscriptionsPerRpc < 0) {
+      throw new IllegalArgumentException("maxSubscriptionsPerRpc must not be negative (0: no limit)");
+    }
+    if (subscriptionBufferSize < 1) {
+      throw new IllegalArgumentException("subscriptionBufferSize must be positive");
     }
     directPeers = List.copyOf(directPeers);
     if (directPeers.stream().map(DirectPeer::id).distinct().count() != directPeers.size()) {
@@ -163,6 +198,11 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
     private boolean doPx;
     private int prunePeers = DEFAULT_PRUNE_PEERS;
     private Predicate<String> subscriptionFilter = topic -> true;
+    private Duration directConnectInitialDelay = DEFAULT_DIRECT_CONNECT_INITIAL_DELAY;
+    private Duration iwantFollowupTime = DEFAULT_IWANT_FOLLOWUP_TIME;
+    private int maxSubscriptionsPerRpc;
+    private boolean validateOwnMessages = true;
+    private int subscriptionBufferSize = DEFAULT_SUBSCRIPTION_BUFFER_SIZE;
 
     private Builder() {}
 
@@ -179,7 +219,8 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
 
     /**
      * go-algorand's {@code deriveAlgorandGossipSubParams}: degrees from the number of outgoing
-     * connections {@code n}, history length 10 and gossip factor 0.1.
+     * connections {@code n}, history length 10, gossip factor 0.1, direct connect initial delay
+     * 30 s and IWANT follow-up time 5 s.
      */
     public Builder algorandDegree(int n) {
       if (n >= 12) {
@@ -194,21 +235,29 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
       }
       this.mcacheLength = 10;
       this.gossipFactor = 0.1;
+      this.directConnectInitialDelay = Duration.ofSeconds(30);
+      this.iwantFollowupTime = Duration.ofSeconds(5);
       return this;
     }
 
     /**
-     * go-algorand's whole preset for {@code topic}: {@link #algorandDegree(int)}, StrictNoSign,
-     * BLAKE2b-256 message IDs, 20 validation workers with a queue of 256, its scoring, and its
-     * subscription filter (only {@code topic}, at most 100 subscription changes per RPC).
+     * go-algorand's whole preset for {@code topic} ({@code makePubSub} and {@code Subscribe}):
+     * {@link #algorandDegree(int)}, StrictNoSign, BLAKE2b-256 message IDs, 20 validation workers
+     * with a queue of 256, {@link PeerScoreParams#algorand its scoring} and
+     * {@link PeerScoreThresholds#algorand thresholds}, its subscription filter (only {@code topic},
+     * at most 100 subscription changes per RPC), no peer exchange, our own messages accepted
+     * without validation (its validator answers Accept for them), and a subscription buffer of
+     * 32768.
      */
     public Builder algorand(String topic, int outgoing) {
       algorandDegree(outgoing);
       this.signaturePolicy = SignaturePolicy.STRICT_NO_SIGN;
       this.messageIdFunction = MessageIdFunction.BLAKE2B_256_DATA;
       allowTopics(topic);
-      this.limits = new RpcLimits(100, limits.maxMessages(), limits.maxIHaveIds(), limits.maxIWantIds(),
-          limits.maxIDontWantIds(), limits.maxPruneMessages(), limits.maxPxPeers());
+      this.maxSubscriptionsPerRpc = 100;
+      this.doPx = false;
+      this.validateOwnMessages = false;
+      this.subscriptionBufferSize = 32768;
       return validation(20, 256).scoring(PeerScoreParams.algorand(topic), PeerScoreThresholds.algorand());
     }
 
@@ -363,6 +412,36 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
       return subscriptionFilter(allowed::contains);
     }
 
+    /** How long after start the direct peers are first dialled (default 1 s). */
+    public Builder directConnectInitialDelay(Duration v) {
+      this.directConnectInitialDelay = v;
+      return this;
+    }
+
+    /** How long a peer has to deliver what we asked for with IWANT (default 3 s). */
+    public Builder iwantFollowupTime(Duration v) {
+      this.iwantFollowupTime = v;
+      return this;
+    }
+
+    /** Most subscription changes in one RPC before it is ignored whole (0, the default: no limit). */
+    public Builder maxSubscriptionsPerRpc(int v) {
+      this.maxSubscriptionsPerRpc = v;
+      return this;
+    }
+
+    /** Whether our own publishes go through the topic's validator (default true). */
+    public Builder validateOwnMessages(boolean v) {
+      this.validateOwnMessages = v;
+      return this;
+    }
+
+    /** Messages a {@link Subscription} buffers for its reader (default 32). */
+    public Builder subscriptionBufferSize(int v) {
+      this.subscriptionBufferSize = v;
+      return this;
+    }
+
     /** Turns sending peer exchange on or off, keeping {@code prunePeers}. */
     public Builder doPx(boolean v) {
       this.doPx = v;
@@ -374,7 +453,8 @@ public record GossipSubConfig(int d, int dlo, int dhi, int dscore, int dout, int
           mcacheLength, mcacheGossip, seenTtl, pruneBackoff, floodPublish, signaturePolicy, messageIdFunction,
           maxRpcSize, limits, maxIHaveMessages, maxIHaveLength, idontwantMinSize, validationWorkers,
           validationQueueSize, outboundQueueSize, scoreParams, thresholds, directPeers, directConnectTicks, doPx,
-          prunePeers, subscriptionFilter);
+          prunePeers, subscriptionFilter, directConnectInitialDelay, iwantFollowupTime, maxSubscriptionsPerRpc,
+          validateOwnMessages, subscriptionBufferSize);
     }
   }
 }

@@ -43,10 +43,11 @@ final class PeerScore {
   private final Map<PeerId, Stats> stats = new HashMap<>();
   private final Map<String, Set<PeerId>> peersByIp = new HashMap<>();
   private final Map<MessageKey, Delivery> deliveries = new HashMap<>();
-  private ToDoubleFunction<PeerId> appScore = p -> 0;
+  private ToDoubleFunction<PeerId> appScore;
 
   PeerScore(PeerScoreParams params) {
     this.params = params;
+    this.appScore = params.appSpecificScore();
   }
 
   void setAppScore(ToDoubleFunction<PeerId> f) {
@@ -169,7 +170,8 @@ final class PeerScore {
       TopicStats t = e.getValue();
       double ts = 0;
       if (t.inMesh) {
-        double quanta = (double) (now - t.graftNanos) / tp.timeInMeshQuantum().toNanos();
+        // whole quanta, as go divides durations
+        double quanta = (now - t.graftNanos) / tp.timeInMeshQuantum().toNanos();
         ts += Math.min(quanta, tp.timeInMeshCap()) * tp.timeInMeshWeight();
       }
       ts += t.firstDeliveries * tp.firstMessageDeliveriesWeight();
@@ -198,14 +200,18 @@ final class PeerScore {
     return score;
   }
 
-  /** Decays the counters; call every {@link PeerScoreParams#decayInterval()}. */
-  void decay(long retainNanos) {
+  /**
+   * Decays the counters and forgets peers disconnected for {@link PeerScoreParams#retainScore()};
+   * call every {@link PeerScoreParams#decayInterval()}.
+   */
+  void decay() {
     long now = System.nanoTime();
+    long retainNanos = params.retainScore().toNanos();
     double zero = params.decayToZero();
     for (Iterator<Map.Entry<PeerId, Stats>> it = stats.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<PeerId, Stats> e = it.next();
       Stats s = e.getValue();
-      if (!s.connected && now - s.disconnectedNanos > retainNanos) {
+      if (!s.connected && now - s.disconnectedNanos >= retainNanos) {
         it.remove();
         continue;
       }

@@ -12,7 +12,6 @@ import io.gossipnet.libp2p.http.HttpServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,12 +27,14 @@ class JsInteropHttpTest {
   static void start() throws Exception {
     host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build().start();
     HttpServer server = new HttpServer()
-        .route("/gossipnet/java-hello/1.0.0", "/hello", Set.of("GET"), req -> new HttpResponse(200,
+        .mount("/gossipnet/java-hello/1.0.0", "/hello", req -> new HttpResponse(200,
             Map.of("content-type", List.of("text/plain"), "x-peer", List.of("java")),
             ("hello from java, host " + req.header("host")).getBytes()))
-        .route("/gossipnet/java-echo/1.0.0", "/echo", Set.of("POST"), req -> new HttpResponse(201,
-            Map.of("content-type", List.of("text/plain"), "x-echo-length", List.of(String.valueOf(req.body().length))),
-            ("echo:" + req.bodyText()).getBytes()));
+        .mount("/gossipnet/java-echo/1.0.0", "/echo", req -> req.method().equals("POST")
+            ? new HttpResponse(201,
+                Map.of("content-type", List.of("text/plain"), "x-echo-length", List.of(String.valueOf(req.body().length))),
+                ("echo:" + req.bodyText()).getBytes())
+            : new HttpResponse(405, Map.of("allow", List.of("POST")), new byte[0]));
     host.setStreamHandler(HttpServer.PROTOCOL, server);
     js = JsPeer.start(Map.of());
     toJs = host.dial(js.address()).get(20, TimeUnit.SECONDS);

@@ -64,7 +64,10 @@ class KadDhtTest {
   @ValueSource(ints = {0, 1, 2})
   void findPeerWalksTheNetwork(int d) throws Exception {
     List<JsInteropKadTest.KadNode> nodes = chain(5, d);
-    await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> n.dht.routingTableSize() >= 1));
+    // Each link of the chain known from both ends: node i+1 bootstrapped to node i, and node i adds
+    // it when it hears from it, which can come after node i+1 already counts node i.
+    await().atMost(WAIT).until(() -> java.util.stream.IntStream.range(0, 4).allMatch(i ->
+        nodes.get(i).dht.inRoutingTable(nodes.get(i + 1).host.peerId()) && nodes.get(i + 1).dht.inRoutingTable(nodes.get(i).host.peerId())));
     PeerId last = nodes.get(4).host.peerId();
     KadPeer p = nodes.get(0).dht.findPeer(last).orElseThrow();
     assertThat(p.addresses()).contains(nodes.get(4).host.listenAddresses().get(0));

@@ -2,10 +2,12 @@ package io.gossipnet.libp2p.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +39,66 @@ class GossipSubConfigTest {
     GossipSubConfig c = GossipSubConfig.builder().algorand("algotx01", 8).build();
     assertThat(c.subscriptionFilter().test("algotx01")).isTrue();
     assertThat(c.subscriptionFilter().test("something-else")).isFalse();
-    assertThat(c.limits().maxSubscriptions()).isEqualTo(100);
+    assertThat(c.maxSubscriptionsPerRpc()).isEqualTo(100);
+    assertThat(c.limits().maxSubscriptions()).as("the decoder's bound, not go's filter limit").isEqualTo(5000);
     assertThat(GossipSubConfig.defaults().subscriptionFilter().test("anything")).isTrue();
+    assertThat(GossipSubConfig.defaults().maxSubscriptionsPerRpc()).isZero();
+  }
+
+  @Test
+  void theAlgorandPresetSetsEveryParameterOfMakePubSubAndSubscribe() {
+    GossipSubConfig c = GossipSubConfig.builder().algorand(GossipSubConfig.ALGORAND_TX_TOPIC, 12).build();
+    assertThat(GossipSubConfig.ALGORAND_TX_TOPIC).isEqualTo("algotx01");
+    assertThat(c.signaturePolicy()).isEqualTo(SignaturePolicy.STRICT_NO_SIGN);
+    assertThat(c.messageIdFunction()).isSameAs(MessageIdFunction.BLAKE2B_256_DATA);
+    assertThat(new int[] {c.validationWorkers(), c.validationQueueSize(), c.subscriptionBufferSize()})
+        .containsExactly(20, 256, 32768);
+    assertThat(degrees(c)).containsExactly(8, 6, 12, 6, 3, 12);
+    assertThat(c.directConnectInitialDelay()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.iwantFollowupTime()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.mcacheLength()).as("HistoryLength").isEqualTo(10);
+    assertThat(c.mcacheGossip()).as("HistoryGossip, go's default").isEqualTo(3);
+    assertThat(c.gossipFactor()).isEqualTo(0.1);
+    assertThat(c.doPx()).isFalse();
+    assertThat(c.validateOwnMessages()).isFalse();
+    assertThat(c.thresholds()).isEqualTo(new PeerScoreThresholds(-500, -1000, -2500, 1000, 3.5));
+    PeerScoreParams sp = c.scoreParams();
+    assertThat(sp.appSpecificScore().applyAsDouble(PrivateKey.generate().peerId())).isEqualTo(1000);
+    assertThat(sp.appSpecificWeight()).as("left at 0 by go-algorand").isZero();
+    assertThat(sp.ipColocationFactorWeight()).isZero();
+    assertThat(sp.behaviourPenaltyWeight()).isZero();
+    assertThat(sp.decayInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(sp.decayToZero()).isEqualTo(0.01);
+    assertThat(sp.retainScore()).isZero();
+    TopicScoreParams tx = sp.topic("algotx01");
+    assertThat(tx.topicWeight()).isEqualTo(0.1);
+    assertThat(tx.timeInMeshWeight()).isEqualTo(0.0002778);
+    assertThat(tx.timeInMeshQuantum()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(tx.timeInMeshCap()).isEqualTo(1);
+    assertThat(tx.firstMessageDeliveriesWeight()).isEqualTo(0.5);
+    assertThat(tx.firstMessageDeliveriesCap()).isEqualTo(100);
+    assertThat(Math.pow(tx.firstMessageDeliveriesDecay(), 600)).isCloseTo(0.01, within(1e-6));
+    assertThat(tx.invalidMessageDeliveriesWeight()).isEqualTo(-1000);
+    assertThat(Math.pow(tx.invalidMessageDeliveriesDecay(), 3600)).isCloseTo(0.01, within(1e-6));
+    assertThat(tx.meshMessageDeliveriesWeight()).isZero();
+    assertThat(tx.meshFailurePenaltyWeight()).isZero();
+  }
+
+  @Test
+  void goLibp2pDefaultsForTheNewerParameters() {
+    GossipSubConfig c = GossipSubConfig.defaults();
+    assertThat(c.directConnectInitialDelay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.iwantFollowupTime()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.subscriptionBufferSize()).isEqualTo(32);
+    assertThat(c.validateOwnMessages()).isTrue();
+    assertThatThrownBy(() -> GossipSubConfig.builder().iwantFollowupTime(Duration.ZERO).build())
+        .hasMessageContaining("iwantFollowupTime");
+    assertThatThrownBy(() -> GossipSubConfig.builder().directConnectInitialDelay(Duration.ofSeconds(-1)).build())
+        .hasMessageContaining("directConnectInitialDelay");
+    assertThatThrownBy(() -> GossipSubConfig.builder().maxSubscriptionsPerRpc(-1).build())
+        .hasMessageContaining("maxSubscriptionsPerRpc");
+    assertThatThrownBy(() -> GossipSubConfig.builder().subscriptionBufferSize(0).build())
+        .hasMessageContaining("subscriptionBufferSize");
   }
 
   @Test

@@ -197,6 +197,9 @@ class GossipSubTest {
       RawPubsubPeer p = raw(GossipSub.MESHSUB_V11, true);
       // we dial them: GRAFTs from outbound peers are accepted even above Dhi, so the heartbeat must trim
       v.host.dial(p.host.listenAddresses().get(0).withPeerId(p.host.peerId())).get(10, TimeUnit.SECONDS);
+      // the raw peer must reuse that connection: if its side is not up yet it dials a second one,
+      // inbound to v, and a GRAFT arriving on that one is refused at Dhi
+      await().atMost(WAIT).until(() -> !p.host.connections(v.peerId()).isEmpty());
       p.connect(v.address(), GossipSub.MESHSUB_V11);
       await().atMost(WAIT).until(() -> v.gs.protocolOf(p.host.peerId()) != null);
       p.send(subAndGraft);

@@ -36,7 +36,7 @@ class PeerScoreTest {
       s.deliver(a, id(i), T, false);
     }
     assertThat(s.score(a)).isEqualTo(2 * 10); // cap 10, topic weight 2
-    s.decay(0);
+    s.decay();
     assertThat(s.score(a)).isEqualTo(2 * 5); // decay 0.5
   }
 
@@ -48,7 +48,7 @@ class PeerScoreTest {
     s.reject(a, T);
     s.reject(a, T);
     assertThat(s.score(a)).isEqualTo(2 * -9.0);
-    s.decay(0);
+    s.decay();
     assertThat(s.score(a)).isEqualTo(2 * -1.5 * 1.5);
     s.reject(a, "unscored-topic");
     assertThat(s.score(a)).isEqualTo(2 * -1.5 * 1.5);
@@ -72,7 +72,7 @@ class PeerScoreTest {
     s.graft(a, T);
     s.deliver(a, id(1), T, true);
     assertThat(s.score(a)).isZero(); // not active yet
-    s.decay(0); // activates P3 (activation 0), decays deliveries 1 -> 0.5
+    s.decay(); // activates P3 (activation 0), decays deliveries 1 -> 0.5
     assertThat(s.score(a)).isCloseTo(2 * -(3.5 * 3.5), within(1e-9));
     s.prune(a, T);
     assertThat(s.score(a)).isCloseTo(2 * -(3.5 * 3.5), within(1e-9)); // now as the sticky P3b
@@ -86,7 +86,7 @@ class PeerScoreTest {
     s.addPeer(b, null);
     s.graft(a, T);
     s.graft(b, T);
-    s.decay(0); // activate
+    s.decay(); // activate
     s.deliver(a, id(1), T, true);
     s.duplicate(b, id(1), T, true);
     s.duplicate(b, id(1), T, true); // the same peer twice counts once
@@ -106,8 +106,65 @@ class PeerScoreTest {
     assertThat(s.score(a)).isEqualTo(15 - 4); // 4 peers on the IP, 2 free: surplus 2 squared
     s.penalise(a, 5);
     assertThat(s.score(a)).isEqualTo(15 - 4 - 9); // penalty 5, threshold 2, weight -1
-    s.decay(0);
+    s.decay();
     assertThat(s.score(a)).isEqualTo(15 - 4 - 0.25); // penalty 2.5 after decay 0.5
+  }
+
+  @Test
+  void theApplicationScoreOfTheParametersAppliesUntilTheRouterReplacesIt() {
+    PeerScoreParams p = new PeerScoreParams(Map.of(), null, 0, peer -> peer.equals(a) ? 7 : 1, 2, 0, 1, 0, 0, 0,
+        Duration.ofSeconds(1), 0.01, Duration.ZERO);
+    PeerScore s = new PeerScore(p);
+    s.addPeer(a, null);
+    assertThat(s.score(a)).isEqualTo(14);
+    assertThat(s.score(PrivateKey.generate().peerId())).isEqualTo(2);
+    s.setAppScore(peer -> -1);
+    assertThat(s.score(a)).isEqualTo(-2);
+  }
+
+  @Test
+  void underGoAlgorandsParametersTheApplicationScoreOf1000AddsNothingAndBehaviourIsNotPenalised() {
+    PeerScore s = new PeerScore(PeerScoreParams.algorand("algotx01"));
+    s.addPeer(a, "10.0.0.1");
+    s.penalise(a, 50);
+    assertThat(s.score(a)).isZero();
+    s.deliver(a, id(1), "algotx01", false);
+    assertThat(s.score(a)).isEqualTo(0.1 * 0.5); // topic weight x first-delivery weight
+  }
+
+  @Test
+  void timeInMeshCountsWholeQuantaAsGoDoes() {
+    TopicScoreParams tp = new TopicScoreParams(1, 1, Duration.ofHours(1), 10, 0, 0, 0, 0, 0, 0, 0,
+        Duration.ofSeconds(5), Duration.ofMillis(10), 0, 0, 0, 0);
+    PeerScore s = new PeerScore(params(tp, 0, 1));
+    s.addPeer(a, null);
+    s.graft(a, T);
+    assertThat(s.score(a)).as("less than one hour in the mesh is no quantum yet").isZero();
+  }
+
+  @Test
+  void aDisconnectedPeersCountersAreKeptForRetainScoreThenForgotten() {
+    TopicScoreParams tp = topic(0, 0, 0, 0, Duration.ofHours(1), 0, -1);
+    PeerScore kept = new PeerScore(new PeerScoreParams(Map.of(T, tp), null, 0, p -> 0, 0, 0, 1, 0, 0, 0,
+        Duration.ofSeconds(1), 0.01, Duration.ofHours(1)));
+    PeerScore forgotten = new PeerScore(new PeerScoreParams(Map.of(T, tp), null, 0, p -> 0, 0, 0, 1, 0, 0, 0,
+        Duration.ofSeconds(1), 0.01, Duration.ZERO));
+    for (PeerScore s : java.util.List.of(kept, forgotten)) {
+      s.addPeer(a, null);
+      s.reject(a, T);
+      s.removePeer(a);
+      s.decay();
+    }
+    assertThat(kept.score(a)).isNegative();
+    assertThat(forgotten.score(a)).isZero();
+  }
+
+  @Test
+  void behaviourDecayIsCheckedOnlyWhenTheBehaviourWeightIsSet() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PeerScoreParams(Map.of(), null, 0, 1, 0, 1, -1, 0,
+        0, Duration.ofSeconds(1), 0.01)).hasMessageContaining("behaviourPenaltyDecay");
+    assertThat(new PeerScoreParams(Map.of(), null, 0, 1, 0, 1, 0, 0, 0, Duration.ofSeconds(1), 0.01)
+        .retainScore()).isEqualTo(PeerScoreParams.DEFAULT_RETAIN_SCORE);
   }
 
   @Test

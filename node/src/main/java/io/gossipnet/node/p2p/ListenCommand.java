@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -217,9 +216,11 @@ public final class ListenCommand implements Callable<Integer> {
   /** Starts a host on {@code address} with the identify, ping and HTTP {@code /status} handlers. */
   private static Host startHost(PrivateKey identity, Multiaddr address) throws Libp2pException {
     Host host = Host.builder().identity(identity).listen(address).build();
-    HttpServer http = new HttpServer().route("/gossipnet/status/1.0.0", "/status", Set.of("GET"),
-        req -> HttpResponse.text(200, "application/json", "{\"peerId\":" + Json.quote(host.peerId().toBase58())
-            + ",\"connections\":" + host.connections().size() + "}"));
+    HttpServer http = new HttpServer().mount("/gossipnet/status/1.0.0", "/status",
+        req -> req.method().equals("GET")
+            ? HttpResponse.text(200, "application/json", "{\"peerId\":" + Json.quote(host.peerId().toBase58())
+                + ",\"connections\":" + host.connections().size() + "}")
+            : new HttpResponse(405, java.util.Map.of("allow", List.of("GET")), new byte[0]));
     host.setStreamHandler(HttpServer.PROTOCOL, http);
     return host.start();
   }

@@ -1,11 +1,12 @@
-package io.gossipnet.core.phonebook;
+package io.gossipnet.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gossipnet.core.http.HttpRequest;
-import io.gossipnet.core.http.HttpResponse;
-import io.gossipnet.core.http.PeerHttpClient;
+import io.gossipnet.core.phonebook.ConnectionWait;
+import io.gossipnet.core.phonebook.Delayer;
+import io.gossipnet.core.phonebook.Phonebook;
+import io.gossipnet.core.phonebook.Role;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RateLimitingHttpClientTest {
+  /** A nanosecond clock that only moves when a delayer waits on it. */
+  private static final class FakeClock implements java.util.function.LongSupplier {
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+
+    @Override
+    public long getAsLong() {
+      return nanos.get();
+    }
+
+    void advance(Duration d) {
+      nanos.addAndGet(d.toNanos());
+    }
+
+    Delayer advancingDelayer(List<Duration> record) {
+      return d -> {
+        record.add(d);
+        advance(d);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+      };
+    }
+  }
+
   private final FakeClock clock = new FakeClock();
   private final Phonebook pb = new Phonebook(2, Duration.ofSeconds(1), clock);
   private final List<Duration> sleeps = new ArrayList<>();

@@ -1,8 +1,8 @@
-package io.gossipnet.core.phonebook;
+package io.gossipnet.core.http;
 
-import io.gossipnet.core.http.HttpRequest;
-import io.gossipnet.core.http.HttpResponse;
-import io.gossipnet.core.http.PeerHttpClient;
+import io.gossipnet.core.phonebook.ConnectionWait;
+import io.gossipnet.core.phonebook.Delayer;
+import io.gossipnet.core.phonebook.Phonebook;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
