@@ -1,0 +1,95 @@
+package io.gossipnet.p2p;
+
+import io.gossipnet.libp2p.crypto.PrivateKey;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of the P2P transport beyond {@link io.gossipnet.core.NetworkConfig}.
+ *
+ * @param privateKey the node's Ed25519 key: its peer ID, and the identity its peers see (load one
+ *     with {@link PeerKeyFile#obtain})
+ * @param dhtProviders the seed's {@code EnableDHTProviders}: Kademlia discovery and capability
+ *     advertisement, and twice the outbound connection budget
+ * @param streamTimeout how long opening the gossip stream and its start-of-stream exchange may take
+ * @param httpTimeout the read timeout of one peer HTTP request
+ * @param maxHttpResponseBody the largest HTTP response body read by peer clients
+ */
+public record P2PConfig(
+    PrivateKey privateKey, boolean dhtProviders, Duration streamTimeout, Duration httpTimeout, long maxHttpResponseBody) {
+  /** Default {@link #streamTimeout()}. */
+  public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofSeconds(10);
+  /** Default {@link #httpTimeout()}. */
+  public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(30);
+  /** Default {@link #maxHttpResponseBody()}. */
+  public static final long DEFAULT_MAX_HTTP_RESPONSE_BODY = 16L << 20;
+
+  /** Checks the settings. */
+  public P2PConfig {
+    Objects.requireNonNull(privateKey, "privateKey");
+    Objects.requireNonNull(streamTimeout, "streamTimeout");
+    Objects.requireNonNull(httpTimeout, "httpTimeout");
+    if (streamTimeout.isNegative() || streamTimeout.isZero() || httpTimeout.isNegative() || httpTimeout.isZero()) {
+      throw new IllegalArgumentException("timeouts must be positive");
+    }
+    if (maxHttpResponseBody < 0) {
+      throw new IllegalArgumentException("maxHttpResponseBody must not be negative");
+    }
+  }
+
+  /** Defaults with a freshly generated key (not persisted). */
+  public static P2PConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link P2PConfig}. */
+  public static final class Builder {
+    private PrivateKey privateKey;
+    private boolean dhtProviders;
+    private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
+    private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
+    private long maxHttpResponseBody = DEFAULT_MAX_HTTP_RESPONSE_BODY;
+
+    private Builder() {}
+
+    /** See {@link P2PConfig#privateKey()}; a fresh key when not set. */
+    public Builder privateKey(PrivateKey key) {
+      this.privateKey = key;
+      return this;
+    }
+
+    /** See {@link P2PConfig#dhtProviders()}. */
+    public Builder dhtProviders(boolean on) {
+      this.dhtProviders = on;
+      return this;
+    }
+
+    /** See {@link P2PConfig#streamTimeout()}. */
+    public Builder streamTimeout(Duration d) {
+      this.streamTimeout = d;
+      return this;
+    }
+
+    /** See {@link P2PConfig#httpTimeout()}. */
+    public Builder httpTimeout(Duration d) {
+      this.httpTimeout = d;
+      return this;
+    }
+
+    /** See {@link P2PConfig#maxHttpResponseBody()}. */
+    public Builder maxHttpResponseBody(long max) {
+      this.maxHttpResponseBody = max;
+      return this;
+    }
+
+    /** The settings. */
+    public P2PConfig build() {
+      return new P2PConfig(privateKey != null ? privateKey : PrivateKey.generate(), dhtProviders, streamTimeout, httpTimeout, maxHttpResponseBody);
+    }
+  }
+}

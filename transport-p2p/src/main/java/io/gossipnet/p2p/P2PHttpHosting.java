@@ -1,0 +1,142 @@
+package io.gossipnet.p2p;
+
+import io.gossipnet.core.http.HttpRequest;
+import io.gossipnet.core.http.HttpResponse;
+import io.gossipnet.core.http.HttpRouter;
+import io.gossipnet.core.http.PeerHttpClient;
+import io.gossipnet.core.spi.HttpHosting;
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.host.Host;
+import io.gossipnet.libp2p.http.HttpClient;
+import io.gossipnet.libp2p.http.HttpHandler;
+import io.gossipnet.libp2p.http.HttpServer;
+import io.gossipnet.libp2p.multiformats.Multiaddr;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * HTTP over libp2p (inventory 7.5). The server is the libp2p module's {@link HttpServer} with one
+ * mount at {@code /} under {@value P2PTransport#HTTP_PROTOCOL_ID}: a byte adapter around the
+ * node's {@link HttpRouter}, which refuses from the request head (404, 405, 413) before the body is
+ * read. The client opens one {@code /http/1.1} stream per request on a connection to the peer
+ * (dialing one if there is none), with {@code connection: close}.
+ */
+final class P2PHttpHosting implements HttpHosting {
+  private final P2PTransport transport;
+  private final P2PConfig p2p;
+  private volatile HttpServer server = new HttpServer();
+
+  P2PHttpHosting(P2PTransport transport, P2PConfig p2p) {
+    this.transport = transport;
+    this.p2p = p2p;
+  }
+
+  HttpServer server() {
+    return server;
+  }
+
+  @Override
+  public void serve(HttpRouter router) {
+    HttpServer s = new HttpServer(router.maxRequestBodyBytes());
+    s.mount(P2PTransport.HTTP_PROTOCOL_ID, "/", new RouterMount(router));
+    server = s;
+  }
+
+  /** The node's router as the mount's one handler. */
+  private record RouterMount(HttpRouter router) implements HttpHandler {
+    @Override
+    public io.gossipnet.libp2p.http.HttpResponse admit(String method, String target, long declaredLength) {
+      if (router.route(method, pathOf(target), declaredLength) instanceof HttpRouter.Refused r) {
+        return toLibp2p(r.response());
+      }
+      return null;
+    }
+
+    @Override
+    public io.gossipnet.libp2p.http.HttpResponse handle(io.gossipnet.libp2p.http.HttpRequest request) throws Exception {
+      String target = request.target();
+      int q = target.indexOf('?');
+      HttpRequest req =
+          new HttpRequest(request.method(), pathOf(target), q < 0 ? "" : target.substring(q + 1), request.headers(), Map.of(), request.body());
+      return toLibp2p(router.serve(req).get());
+    }
+  }
+
+  private static String pathOf(String target) {
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
+  private static io.gossipnet.libp2p.http.HttpResponse toLibp2p(HttpResponse r) {
+    return new io.gossipnet.libp2p.http.HttpResponse(r.status(), r.headers(), r.body());
+  }
+
+  @Override
+  public PeerHttpClient client(String address) {
+    String key = address.trim();
+    return new PeerHttpClient() {
+      @Override
+      public String address() {
+        return key;
+      }
+
+      @Override
+      public HttpResponse send(HttpRequest request) throws IOException {
+        Host h = transport.host().orElseThrow(() -> new IOException("transport not started"));
+        if (!request.path().startsWith("/")) {
+          throw new IOException("request path must start with '/': " + request.path());
+        }
+        Multiaddr ma;
+        PeerId peer;
+        try {
+          ma = Multiaddr.fromString(key);
+          peer = ma.peerId().orElseThrow(() -> new IllegalArgumentException("no /p2p/<id>"));
+        } catch (RuntimeException e) {
+          throw new IOException("not a P2P address: " + key + " (" + e.getMessage() + ")");
+        }
+        Connection conn = connection(h, ma, peer);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        request.headers().forEach((k, v) -> {
+          String lower = k.toLowerCase(Locale.ROOT);
+          if (!lower.equals("host") && !lower.equals("content-length") && !lower.equals("connection")) {
+            headers.computeIfAbsent(lower, x -> new ArrayList<>()).addAll(v);
+          }
+        });
+        String target = request.path() + (request.query().isEmpty() ? "" : "?" + request.query());
+        io.gossipnet.libp2p.http.HttpResponse r =
+            new HttpClient(p2p.httpTimeout(), p2p.maxHttpResponseBody())
+                .send(conn, new io.gossipnet.libp2p.http.HttpRequest(request.method(), target, headers, request.body()));
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        r.headers().forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        return new HttpResponse(r.status(), out, r.body());
+      }
+    };
+  }
+
+  private Connection connection(Host h, Multiaddr ma, PeerId peer) throws IOException {
+    for (Connection c : h.connections(peer)) {
+      if (c.isOpen()) {
+        return c;
+      }
+    }
+    try {
+      return h.dial(ma).get(p2p.streamTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("dialing " + ma + " interrupted");
+    } catch (ExecutionException e) {
+      throw new IOException("cannot connect to " + ma + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("cannot connect to " + ma + " within " + p2p.streamTimeout().toMillis() + " ms");
+    }
+  }
+}

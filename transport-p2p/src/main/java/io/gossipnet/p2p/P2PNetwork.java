@@ -1,0 +1,75 @@
+package io.gossipnet.p2p;
+
+import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.core.engine.NetworkEngine;
+import io.gossipnet.core.identity.IdentityTracker;
+import io.gossipnet.core.mesh.JitterBackoff;
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The gossip network over libp2p: the core {@link NetworkEngine} over a {@link P2PTransport}, with
+ * the seed's P2P differences (inventory 7.3): no message-of-interest sent, no slow-writer or idle
+ * checks, no identity challenge; a peer's identity is the Ed25519 key inside its peer ID, and the
+ * mesher backs off with jitter while passes find no peer.
+ *
+ * <pre>{@code
+ * P2PNetwork net = new P2PNetwork(NetworkConfig.builder("mainnet").listenAddress("0.0.0.0:4190")
+ *     .relayPeers(List.of("/ip4/10.0.0.2/tcp/4190/p2p/12D3Koo...")).build(),
+ *     P2PConfig.builder().privateKey(PeerKeyFile.obtain(null, dataDir, true)).build(),
+ *     new SimpleMeterRegistry());
+ * net.start();
+ * }</pre>
+ */
+public class P2PNetwork extends NetworkEngine {
+  private final P2PTransport transport;
+
+  /** A network with a fresh key and its own meter registry. */
+  public P2PNetwork(NetworkConfig config) {
+    this(config, P2PConfig.defaults(), new SimpleMeterRegistry());
+  }
+
+  /** A network with these settings. */
+  public P2PNetwork(NetworkConfig config, P2PConfig p2p, MeterRegistry registry) {
+    this(builder(config, p2p).meterRegistry(registry));
+  }
+
+  /**
+   * A network from the engine's builder (a hybrid node shares its identity tracker, duplicate
+   * filter and HTTP router through it).
+   *
+   * @param pieces a builder made over a {@link P2PTransport}, as {@link #builder} makes it
+   * @throws IllegalArgumentException if the builder's transport is not a {@link P2PTransport}
+   */
+  public P2PNetwork(NetworkEngine.Builder pieces) {
+    super(pieces);
+    if (!(super.transport() instanceof P2PTransport p)) {
+      throw new IllegalArgumentException("a P2PNetwork runs over a P2PTransport, not " + super.transport().getClass().getName());
+    }
+    this.transport = p;
+  }
+
+  /**
+   * The engine's builder over a new {@link P2PTransport}: the node's own key is the one in its peer
+   * ID, no identity challenge, a tracker of connected identities, and the P2P mesher's backoff.
+   */
+  public static NetworkEngine.Builder builder(NetworkConfig config, P2PConfig p2p) {
+    return NetworkEngine.builder(config, new P2PTransport(p2p))
+        .selfKey(p2p.privateKey().publicKey().data())
+        .identity(null)
+        .identityTracker(IdentityTracker.create())
+        .meshBackoff(JitterBackoff.meshDefault());
+  }
+
+  /** This node's peer ID. */
+  public PeerId peerId() {
+    return transport.peerId();
+  }
+
+  /** The transport. */
+  @Override
+  public P2PTransport transport() {
+    return transport;
+  }
+}

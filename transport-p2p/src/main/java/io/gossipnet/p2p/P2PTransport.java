@@ -1,0 +1,418 @@
+package io.gossipnet.p2p;
+
+import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.core.identity.HandshakeIdentity;
+import io.gossipnet.core.spi.HttpHosting;
+import io.gossipnet.core.spi.PeerHandshake;
+import io.gossipnet.core.spi.Transport;
+import io.gossipnet.core.spi.TransportContext;
+import io.gossipnet.core.spi.TransportPolicy;
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.ConnectionListener;
+import io.gossipnet.libp2p.Direction;
+import io.gossipnet.libp2p.Libp2pException;
+import io.gossipnet.libp2p.Stream;
+import io.gossipnet.libp2p.crypto.KeyType;
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.crypto.PublicKey;
+import io.gossipnet.libp2p.host.Host;
+import io.gossipnet.libp2p.host.HostConfig;
+import io.gossipnet.libp2p.http.HttpServer;
+import io.gossipnet.libp2p.multiformats.Multiaddr;
+import io.micrometer.core.instrument.Counter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's transport over a libp2p host, as the seed's P2P network makes it (inventory 7.1-7.3):
+ * TCP, Noise, Yamux, Identify and Ping with connection limits derived from the fanout; one gossip
+ * stream per peer under {@value #GOSSIP_V22} (preferred) or {@value #GOSSIP_V1}, opened only by
+ * the peer whose ID sorts lower (raw bytes); the start-of-stream exchange ({@link
+ * MetadataExchange}) in which the side that dialed the <em>connection</em> writes first; then
+ * length-prefixed messages ({@link MessageFrames}) carried by the engine's read and write loops.
+ * The peer's identity is the Ed25519 key inside its peer ID ({@link
+ * HandshakeIdentity.TransportAuthenticated}); no identity challenge runs.
+ *
+ * <p>Streams are refused, with a reason logged and counted in {@code
+ * gossipnet.p2p.streams.refused{reason}}, when gossip is disabled on an inbound connection, when
+ * they come on an outbound connection we did not dial for the mesh, when the peer that sorts
+ * higher opens one, or when the start-of-stream exchange fails.
+ */
+public final class P2PTransport implements Transport {
+  /** The V22 gossip stream protocol. */
+  public static final String GOSSIP_V22 = "/algorand-ws/2.2.0";
+  /** The V1 gossip stream protocol. */
+  public static final String GOSSIP_V1 = "/algorand-ws/1.0.0";
+  /** The gossip protocols in preference order. */
+  public static final List<String> GOSSIP_PROTOCOLS = List.of(GOSSIP_V22, GOSSIP_V1);
+  /** The connection manager tag of the connections the mesh dialed (the seed's). */
+  public static final String MESH_TAG = "algorand-ws-mesh";
+  /** The protocol ID under which the node's HTTP handlers are served. */
+  public static final String HTTP_PROTOCOL_ID = "/algorand-http/1.0.0";
+
+  private static final Logger log = LoggerFactory.getLogger(P2PTransport.class);
+
+  private final P2PConfig p2p;
+  private final PeerId self;
+  private final P2PHttpHosting http;
+  /** The live gossip stream of each peer. */
+  private final Map<PeerId, P2PStreamConnection> streams = new ConcurrentHashMap<>();
+  private volatile TransportContext context;
+  private volatile Host host;
+  private volatile MetadataExchange.Local local;
+  private volatile P2PConnectionLimits limits;
+
+  /** A transport with these P2P settings. */
+  public P2PTransport(P2PConfig p2p) {
+    this.p2p = p2p;
+    this.self = p2p.privateKey().publicKey().toPeerId();
+    this.http = new P2PHttpHosting(this, p2p);
+  }
+
+  /** This node's peer ID. */
+  public PeerId peerId() {
+    return self;
+  }
+
+  /** The P2P settings. */
+  public P2PConfig p2pConfig() {
+    return p2p;
+  }
+
+  /** The libp2p host once started, else empty. */
+  public Optional<Host> host() {
+    return Optional.ofNullable(host);
+  }
+
+  /** The limits derived at start (inventory 7.1), else empty. */
+  public Optional<P2PConnectionLimits> connectionLimits() {
+    return Optional.ofNullable(limits);
+  }
+
+  @Override
+  public String networkType() {
+    return "p2p";
+  }
+
+  @Override
+  public TransportPolicy policy() {
+    return TransportPolicy.P2P;
+  }
+
+  @Override
+  public void start(TransportContext ctx) throws IOException {
+    this.context = ctx;
+    NetworkConfig c = ctx.config();
+    boolean listen = !c.listenAddress().isEmpty() && c.incomingConnectionsLimit() != 0;
+    P2PConnectionLimits l = P2PConnectionLimits.derive(c.gossipFanout(), listen, c.incomingConnectionsLimit(), p2p.dhtProviders());
+    this.limits = l;
+    this.local = new MetadataExchange.Local("", "", c.genesisId(), List.of(), MetadataExchange.PROTOCOL_VERSION, MetadataExchange.SUPPORTED_VERSIONS);
+    HostConfig.Builder b =
+        Host.builder()
+            .identity(p2p.privateKey())
+            .streamNegotiationTimeout(p2p.streamTimeout())
+            .connectionLimits(
+                unlimited(l.conns()),
+                unlimited(l.connsInbound()),
+                HostConfig.DEFAULT_MAX_CONNECTIONS_PER_PEER)
+            .maxOutboundConnections(unlimited(l.connsOutbound()));
+    if (l.trimming()) {
+      b.connectionManager(l.connMgrLow(), l.connMgrHigh(), P2PConnectionLimits.GRACE_PERIOD);
+    }
+    if (listen) {
+      b.listen(listenMultiaddr(c.listenAddress()));
+    }
+    Host h = b.build();
+    for (String protocol : GOSSIP_PROTOCOLS) {
+      h.setStreamHandler(protocol, this::remoteOpened);
+    }
+    h.setStreamHandler(HttpServer.PROTOCOL, http.server());
+    h.addConnectionListener(
+        new ConnectionListener() {
+          @Override
+          public void connected(Connection connection) {
+            onConnected(connection);
+          }
+
+          @Override
+          public void disconnected(Connection connection, String reason) {
+            P2PStreamConnection s = streams.get(connection.remotePeerId());
+            if (s != null && s.libp2pConnection() == connection) {
+              s.close(io.gossipnet.core.DisconnectReason.READ_ERROR, java.time.Duration.ZERO);
+            }
+          }
+        });
+    this.host = h;
+    try {
+      h.start();
+    } catch (Libp2pException e) {
+      h.close();
+      throw new IOException("cannot start the libp2p host on " + c.listenAddress() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A derived count as the host's limit: unlimited as the host's, and at least 1, since the host
+   * wants positive limits (a client's 0 inbound is moot, it does not listen; a fanout of 0 still
+   * lets HTTP clients dial).
+   */
+  private static int unlimited(int n) {
+    return n == P2PConnectionLimits.UNLIMITED ? HostConfig.UNLIMITED : Math.max(1, n);
+  }
+
+  /** {@code "ip:port"} (or {@code ":port"}) as the seed's {@code /ip4/<ip|0.0.0.0>/tcp/<port>}; a multiaddr as is. */
+  static Multiaddr listenMultiaddr(String address) {
+    String a = address.trim();
+    if (a.startsWith("/")) {
+      return Multiaddr.fromString(a);
+    }
+    int colon = a.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("listen address needs a port: " + address);
+    }
+    String ip = a.substring(0, colon);
+    String port = a.substring(colon + 1);
+    if (port.isEmpty()) {
+      throw new IllegalArgumentException("listen address needs a port: " + address);
+    }
+    return Multiaddr.fromString("/ip4/" + (ip.isEmpty() ? "0.0.0.0" : ip) + "/tcp/" + Integer.parseInt(port));
+  }
+
+  @Override
+  public void stop() {
+    Host h = host;
+    if (h != null) {
+      h.close();
+    }
+    streams.clear();
+  }
+
+  @Override
+  public Optional<String> listenAddress() {
+    Host h = host;
+    if (h == null || h.listenAddresses().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(h.listenAddresses().get(0).withPeerId(self).toString());
+  }
+
+  @Override
+  public String canonicalAddress(String address) {
+    try {
+      return Multiaddr.fromString(address.trim()).toString();
+    } catch (RuntimeException e) {
+      return address.trim();
+    }
+  }
+
+  @Override
+  public Optional<List<ConnectionInfo>> connections() {
+    Host h = host;
+    if (h == null) {
+      return Optional.of(List.of());
+    }
+    List<ConnectionInfo> out = new ArrayList<>();
+    for (Connection c : h.connections()) {
+      out.add(new ConnectionInfo(P2PStreamConnection.address(c), networkType(), c.direction() == Direction.OUTBOUND, c.remotePeerId().toBase58()));
+    }
+    return Optional.of(out);
+  }
+
+  @Override
+  public HttpHosting http() {
+    return http;
+  }
+
+  /**
+   * Dials a {@code /.../p2p/<id>} address, protected as a mesh connection. When our ID sorts lower
+   * we open the gossip stream and the future completes with it; otherwise it completes with
+   * {@link EstablishedConnection#remoteOpens()} and the peer arrives when its stream does.
+   */
+  @Override
+  public CompletableFuture<EstablishedConnection> dial(String address) {
+    Host h = host;
+    if (h == null) {
+      return CompletableFuture.failedFuture(new IOException("transport not started"));
+    }
+    Multiaddr ma;
+    PeerId remote;
+    try {
+      ma = Multiaddr.fromString(address.trim());
+      remote = ma.peerId().orElseThrow(() -> new IllegalArgumentException("no /p2p/<id> in " + address));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new IOException("not a P2P address: " + address + " (" + e.getMessage() + ")"));
+    }
+    if (remote.equals(self)) {
+      return CompletableFuture.failedFuture(new IOException("refusing to dial ourselves at " + address));
+    }
+    if (streams.containsKey(remote)) {
+      return CompletableFuture.failedFuture(new IOException("already connected to " + remote.toBase58()));
+    }
+    return h.connect(ma, MESH_TAG)
+        .thenCompose(
+            conn -> {
+              if (self.compareTo(remote) > 0) {
+                return CompletableFuture.completedFuture(EstablishedConnection.remoteOpens());
+              }
+              return openStream(conn).thenApply(est -> est);
+            });
+  }
+
+  private void onConnected(Connection conn) {
+    PeerId remote = conn.remotePeerId();
+    if (conn.direction() == Direction.OUTBOUND) {
+      // Ours are handled by dial(); others (DHT, pubsub) carry no gossip stream.
+      return;
+    }
+    if (!context.config().enableGossipService() || self.compareTo(remote) > 0) {
+      return;
+    }
+    TransportContext.Admission a = context.admitIncoming(P2PStreamConnection.hostOf(conn.remoteAddress()));
+    if (a != TransportContext.Admission.OK) {
+      log.info("event=ConnectionRefused remote={} reason={}", remote.toBase58(), a);
+      conn.close();
+      return;
+    }
+    openStream(conn)
+        .whenComplete(
+            (est, err) -> {
+              if (err == null) {
+                context.acceptIncoming(est.connection(), est.handshake());
+              }
+            });
+  }
+
+  /** Opens the gossip stream on {@code conn} and runs the start-of-stream exchange. */
+  private CompletableFuture<EstablishedConnection> openStream(Connection conn) {
+    return conn.newStream(GOSSIP_PROTOCOLS)
+        .orTimeout(p2p.streamTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenApplyAsync(
+            stream -> {
+              try {
+                return exchange(stream);
+              } catch (IOException e) {
+                refuse(stream, reasonOf(e), e.getMessage());
+                throw new CompletionException(e);
+              }
+            },
+            Thread.ofVirtual().name("gossipnet-p2p-open-", 0)::start);
+  }
+
+  /** A stream the peer opened: checked, exchanged, then handed to the engine; returns when it ends. */
+  private void remoteOpened(Stream stream) throws IOException {
+    Connection conn = stream.connection();
+    PeerId remote = conn.remotePeerId();
+    if (conn.direction() == Direction.INBOUND && !context.config().enableGossipService()) {
+      refuse(stream, "gossip_disabled", "gossip is disabled on inbound connections");
+      return;
+    }
+    if (conn.direction() == Direction.OUTBOUND && !host.connectionManager().isProtected(remote, MESH_TAG)) {
+      refuse(stream, "not_our_dial", "stream on an outbound connection the mesh did not dial");
+      return;
+    }
+    if (self.compareTo(remote) < 0) {
+      refuse(stream, "wrong_opener", "opened by the peer whose ID sorts higher (the lower one opens)");
+      return;
+    }
+    if (conn.direction() == Direction.INBOUND) {
+      TransportContext.Admission a = context.admitIncoming(P2PStreamConnection.hostOf(conn.remoteAddress()));
+      if (a != TransportContext.Admission.OK) {
+        refuse(stream, a.name().toLowerCase(java.util.Locale.ROOT), "incoming admission: " + a);
+        conn.close();
+        return;
+      }
+    }
+    EstablishedConnection est;
+    try {
+      stream.setReadTimeout(p2p.streamTimeout());
+      est = exchange(stream);
+    } catch (IOException e) {
+      refuse(stream, reasonOf(e), e.getMessage());
+      return;
+    }
+    P2PStreamConnection mc = (P2PStreamConnection) est.connection();
+    context.acceptIncoming(mc, est.handshake());
+    // The host closes the stream when this handler returns: hold it while the peer lives.
+    mc.closed().join();
+  }
+
+  private EstablishedConnection exchange(Stream stream) throws IOException {
+    Connection conn = stream.connection();
+    PeerId remote = conn.remotePeerId();
+    InputStream in = new BufferedInputStream(stream.in(), 64 * 1024);
+    OutputStream out = new BufferedOutputStream(stream.out(), 64 * 1024);
+    boolean connectionOutgoing = conn.direction() == Direction.OUTBOUND;
+    stream.setReadTimeout(p2p.streamTimeout());
+    String version;
+    java.util.Set<String> features = java.util.Set.of();
+    String telemetry = "";
+    String instance = "";
+    if (GOSSIP_V1.equals(stream.protocol())) {
+      if (connectionOutgoing) {
+        out.write('1');
+        out.flush();
+      } else if (in.read() < 0) {
+        throw new IOException("stream ended before the V1 start byte");
+      }
+      version = MetadataExchange.PROTOCOL_VERSION;
+    } else {
+      MetadataExchange.Result r =
+          connectionOutgoing ? MetadataExchange.outgoing(in, out, local) : MetadataExchange.incoming(in, out, local);
+      version = r.version();
+      features = r.peer().features();
+      telemetry = r.peer().telemetryId();
+      instance = r.peer().instanceName();
+    }
+    stream.setReadTimeout(null);
+    byte[] key = ed25519Key(remote);
+    PeerHandshake hs =
+        new PeerHandshake(version, features, telemetry, instance, new HandshakeIdentity.TransportAuthenticated(key), remote.toBase58());
+    P2PStreamConnection mc = new P2PStreamConnection(stream, in, out);
+    P2PStreamConnection previous = streams.put(remote, mc);
+    mc.onClose(() -> streams.remove(remote, mc));
+    if (previous != null && previous != mc) {
+      log.debug("replacing the gossip stream of {}", remote.toBase58());
+    }
+    return new EstablishedConnection(mc, hs);
+  }
+
+  /** The raw Ed25519 public key inside a peer ID. */
+  static byte[] ed25519Key(PeerId id) throws IOException {
+    PublicKey k = id.publicKey().orElseThrow(() -> new IOException("peer ID " + id.toBase58() + " does not inline its key"));
+    if (k.type() != KeyType.ED25519) {
+      throw new IOException("peer ID " + id.toBase58() + " has a " + k.type() + " key, not Ed25519");
+    }
+    return k.data();
+  }
+
+  private static String reasonOf(IOException e) {
+    if (e instanceof MetadataException m) {
+      return "metadata_" + m.reason().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    return "exchange_failed";
+  }
+
+  private void refuse(Stream stream, String reason, String detail) {
+    log.info("event=StreamRefused remote={} reason={} detail={}", stream.connection().remotePeerId().toBase58(), reason, detail);
+    Counter.builder("gossipnet.p2p.streams.refused")
+        .description("gossip streams refused, by reason")
+        .tag("network", networkType())
+        .tag("reason", reason)
+        .register(context.meters())
+        .increment();
+    stream.reset();
+  }
+}
