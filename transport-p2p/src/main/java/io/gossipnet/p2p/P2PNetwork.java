@@ -1,10 +1,19 @@
 package io.gossipnet.p2p;
 
+import io.gossipnet.core.IncomingMessage;
 import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.core.OutgoingMessage;
+import io.gossipnet.core.Peer;
+import io.gossipnet.core.PeerConnectionInfo;
+import io.gossipnet.core.Tag;
+import io.gossipnet.core.Tags;
 import io.gossipnet.core.engine.NetworkEngine;
 import io.gossipnet.core.identity.IdentityTracker;
 import io.gossipnet.core.mesh.JitterBackoff;
 import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.pubsub.GossipSub;
+import io.gossipnet.libp2p.pubsub.PubsubMessage;
+import io.gossipnet.libp2p.pubsub.ValidationResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -23,7 +32,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * }</pre>
  */
 public class P2PNetwork extends NetworkEngine {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(P2PNetwork.class);
   private final P2PTransport transport;
+  private volatile GossipSub gossipSub;
 
   /** A network with a fresh key and its own meter registry. */
   public P2PNetwork(NetworkConfig config) {
@@ -48,6 +59,88 @@ public class P2PNetwork extends NetworkEngine {
       throw new IllegalArgumentException("a P2PNetwork runs over a P2PTransport, not " + super.transport().getClass().getName());
     }
     this.transport = p;
+    int fanout = config().gossipFanout();
+    p.onHostBuilt(host -> {
+      GossipSub g = GossipSub.start(host, GossipSubDerivation.config(fanout));
+      g.setValidator(GossipSubDerivation.TX_TOPIC, this::validateTx);
+      g.subscribe(GossipSubDerivation.TX_TOPIC, m -> {});
+      gossipSub = g;
+    });
+  }
+
+  /**
+   * TX goes over GossipSub (topic {@value GossipSubDerivation#TX_TOPIC}); every other tag over the
+   * gossip streams. A TX already seen (a handler relaying what it received) is not published again.
+   */
+  @Override
+  protected void send(Tag tag, byte[] data, boolean wait, Peer except) {
+    GossipSub g = gossipSub;
+    if (g == null || tag.code() != Tags.TX.code()) {
+      super.send(tag, data, wait, except);
+      return;
+    }
+    try {
+      g.publish(GossipSubDerivation.TX_TOPIC, data);
+    } catch (RuntimeException e) {
+      log.debug("TX not published: {}", e.toString());
+    }
+  }
+
+  /**
+   * The TX topic's validator (the seed's {@code txTopicValidator}): our own messages are accepted;
+   * others go to the TX validator, or else the TX handler, whose action decides: accept (and
+   * forward), ignore, or disconnect = reject (the sender is scored, not disconnected).
+   */
+  private ValidationResult validateTx(PubsubMessage m) {
+    PeerId from = m.receivedFrom() != null ? m.receivedFrom() : m.from();
+    if (from == null || from.equals(transport.peerId())) {
+      return ValidationResult.ACCEPT;
+    }
+    IncomingMessage msg = new IncomingMessage(senderOf(from), Tags.TX, m.data(), owner(), System.nanoTime(), false);
+    OutgoingMessage out =
+        multiplexer().hasValidator(Tags.TX.code()) ? multiplexer().validate(msg) : multiplexer().handle(msg);
+    return switch (out.action()) {
+      case DISCONNECT -> ValidationResult.REJECT;
+      case IGNORE -> ValidationResult.IGNORE;
+      default -> ValidationResult.ACCEPT;
+    };
+  }
+
+  private Peer senderOf(PeerId id) {
+    String s = id.toBase58();
+    for (var p : connectedPeers()) {
+      if (p.stableId().equals(s)) {
+        return p;
+      }
+    }
+    return new GossipSubSender(s);
+  }
+
+  /** The sender of a TX received over GossipSub from a peer with no gossip stream (yet). */
+  private record GossipSubSender(String stableId) implements PeerConnectionInfo {
+    @Override
+    public String address() {
+      return "/p2p/" + stableId;
+    }
+
+    @Override
+    public String networkType() {
+      return "p2p";
+    }
+  }
+
+  @Override
+  public void stop() {
+    GossipSub g = gossipSub;
+    if (g != null) {
+      g.close();
+    }
+    super.stop();
+  }
+
+  /** The GossipSub router once started, for metrics and tests. */
+  public java.util.Optional<GossipSub> gossipSub() {
+    return java.util.Optional.ofNullable(gossipSub);
   }
 
   /**

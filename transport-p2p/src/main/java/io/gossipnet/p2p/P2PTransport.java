@@ -74,12 +74,21 @@ public final class P2PTransport implements Transport {
   private volatile Host host;
   private volatile MetadataExchange.Local local;
   private volatile P2PConnectionLimits limits;
+  private final List<java.util.function.Consumer<Host>> hostHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A transport with these P2P settings. */
   public P2PTransport(P2PConfig p2p) {
     this.p2p = p2p;
     this.self = p2p.privateKey().publicKey().toPeerId();
     this.http = new P2PHttpHosting(this, p2p);
+  }
+
+  /**
+   * Runs {@code hook} on the host once it is built, before it listens or dials: the place to start
+   * protocols that must see every connection (GossipSub, Kademlia).
+   */
+  public void onHostBuilt(java.util.function.Consumer<Host> hook) {
+    hostHooks.add(hook);
   }
 
   /** This node's peer ID. */
@@ -157,8 +166,11 @@ public final class P2PTransport implements Transport {
         });
     this.host = h;
     try {
+      for (java.util.function.Consumer<Host> hook : hostHooks) {
+        hook.accept(h);
+      }
       h.start();
-    } catch (Libp2pException e) {
+    } catch (Libp2pException | RuntimeException e) {
       h.close();
       throw new IOException("cannot start the libp2p host on " + c.listenAddress() + ": " + e.getMessage(), e);
     }

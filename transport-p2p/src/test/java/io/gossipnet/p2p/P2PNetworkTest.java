@@ -89,6 +89,36 @@ class P2PNetworkTest {
   }
 
   @Test
+  void transactionsGoOverGossipSubBothWaysAndARejectedOneIsNotDelivered() throws Exception {
+    P2PNetwork relay = start(PrivateKey.generate(), listening());
+    P2PNetwork dialer = start(PrivateKey.generate(), NetworkConfig.builder(GENESIS).relayPeers(List.of(relay.address().orElseThrow())).gossipFanout(1));
+    List<IncomingMessage> atRelay = new CopyOnWriteArrayList<>();
+    List<IncomingMessage> atDialer = new CopyOnWriteArrayList<>();
+    relay.registerValidators(List.of(new io.gossipnet.core.TaggedValidator(Tags.TX, m -> {
+      atRelay.add(m);
+      return m.data()[0] == 0 ? OutgoingMessage.disconnect(io.gossipnet.core.DisconnectReason.BAD_DATA) : OutgoingMessage.accept();
+    })));
+    dialer.registerValidators(List.of(new io.gossipnet.core.TaggedValidator(Tags.TX, m -> {
+      atDialer.add(m);
+      return OutgoingMessage.accept();
+    })));
+    await().atMost(WAIT).until(() -> relay.gossipSub().orElseThrow().topicPeers(GossipSubDerivation.TX_TOPIC).contains(dialer.peerId())
+        && dialer.gossipSub().orElseThrow().topicPeers(GossipSubDerivation.TX_TOPIC).contains(relay.peerId()));
+
+    dialer.broadcast(Tags.TX, new byte[] {1, 1}, true, null);
+    relay.broadcast(Tags.TX, new byte[] {2, 2}, true, null);
+    await().atMost(WAIT).until(() -> atRelay.size() == 1 && atDialer.size() == 1);
+    assertThat(atRelay.get(0).data()).containsExactly(1, 1);
+    assertThat(atRelay.get(0).network()).isSameAs(relay);
+    assertThat(atDialer.get(0).data()).containsExactly(2, 2);
+
+    dialer.broadcast(Tags.TX, new byte[] {0, 9}, true, null);
+    await().atMost(WAIT).until(() -> atRelay.size() == 2);
+    await().atMost(WAIT).until(() -> relay.gossipSub().orElseThrow().score(dialer.peerId()) < 0);
+    assertThat(atDialer).hasSize(1);
+  }
+
+  @Test
   void handlersRegisteredOnTheNodeAreServedOverLibp2pHttp() throws Exception {
     P2PNetwork server = start(PrivateKey.generate(), listening());
     server.registerHttpHandler("/v1/{genesisID}/block/{round}", Set.of("GET"),
