@@ -52,6 +52,97 @@ interface DemoCluster extends AutoCloseable {
     };
   }
 
+  /**
+   * P2PNetwork nodes on loopback ports with keys made up front, so each knows every other node's
+   * {@code /ip4/127.0.0.1/tcp/<port>/p2p/<id>} address as a relay.
+   */
+  static DemoCluster p2p(int n, int fanout, UnaryOperator<NetworkConfig.Builder> config) {
+    List<Integer> ports = new ArrayList<>();
+    List<io.gossipnet.p2p.P2PConfig> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ports.add(io.gossipnet.testkit.FreePorts.loopback());
+      keys.add(io.gossipnet.p2p.P2PConfig.defaults());
+    }
+    List<NetworkEngine> nodes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<String> others = new ArrayList<>();
+      for (int j = 0; j < n; j++) {
+        if (j != i) {
+          others.add("/ip4/127.0.0.1/tcp/" + ports.get(j) + "/p2p/" + keys.get(j).peerId());
+        }
+      }
+      NetworkConfig.Builder b =
+          NetworkConfig.builder("demo-v1")
+              .listenAddress("127.0.0.1:" + ports.get(i))
+              .relayPeers(others)
+              .gossipFanout(fanout)
+              .meshInterval(Duration.ofSeconds(2));
+      nodes.add(new io.gossipnet.p2p.P2PNetwork(config.apply(b).build(), keys.get(i), new SimpleMeterRegistry()));
+    }
+    return over(nodes, fanout, "P2P");
+  }
+
+  /** A cluster of already built engines. */
+  private static DemoCluster over(List<NetworkEngine> nodes, int fanout, String name) {
+    int n = nodes.size();
+    return new DemoCluster() {
+      @Override
+      public NetworkEngine node(int i) {
+        return nodes.get(i);
+      }
+
+      @Override
+      public void start() {
+        for (NetworkEngine e : nodes) {
+          e.start();
+        }
+      }
+
+      @Override
+      public void awaitMesh(Duration timeout) {
+        int want = Math.min(fanout, n - 1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+          boolean ok = true;
+          for (NetworkEngine e : nodes) {
+            if (e.connectedPeers().size() < want) {
+              ok = false;
+              e.requestConnectOutgoing(false);
+            }
+          }
+          if (ok) {
+            return;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the " + name + " mesh did not form within " + timeout);
+          }
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+
+      @Override
+      public void close() {
+        List<Thread> stoppers = new ArrayList<>();
+        for (NetworkEngine e : nodes) {
+          stoppers.add(Thread.ofVirtual().start(e::stop));
+        }
+        for (Thread t : stoppers) {
+          try {
+            t.join(Duration.ofSeconds(10));
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    };
+  }
+
   /** WsNetwork nodes on loopback ports; each knows every other node as a relay. */
   static DemoCluster websocket(int n, int fanout, UnaryOperator<NetworkConfig.Builder> config) {
     List<Integer> ports = new ArrayList<>();

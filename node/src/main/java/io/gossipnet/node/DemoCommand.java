@@ -43,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "200", description = "payload size in bytes, at least 16 (default ${DEFAULT-VALUE})")
   int size;
 
-  @Option(names = "--transport", defaultValue = "mem", description = "transport: mem or ws (default ${DEFAULT-VALUE})")
+  @Option(names = "--transport", defaultValue = "mem", description = "transport: mem, ws or p2p (default ${DEFAULT-VALUE})")
   String transport;
 
   @Option(names = "--latency-ms", defaultValue = "0", description = "one-way link latency for the mem transport")
@@ -63,8 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("demo: need --nodes >= 2, --fanout >= 1, --messages >= 1, --size >= 16");
       return 2;
     }
-    if (!transport.equals("mem") && !transport.equals("ws")) {
-      System.err.println("demo: unknown transport '" + transport + "' (available: mem, ws)");
+    if (!transport.equals("mem") && !transport.equals("ws") && !transport.equals("p2p")) {
+      System.err.println("demo: unknown transport '" + transport + "' (available: mem, ws, p2p)");
       return 2;
     }
     PrintStream err = System.err;
@@ -79,6 +79,8 @@ public final class DemoCommand implements Callable<Integer> {
     try (DemoCluster cluster =
         transport.equals("ws")
             ? DemoCluster.websocket(nodes, fanout, tuning)
+            : transport.equals("p2p")
+            ? DemoCluster.p2p(nodes, fanout, tuning)
             : DemoCluster.memory(nodes, fanout, io.gossipnet.core.memory.LinkConditions.PERFECT.withLatency(Duration.ofMillis(latencyMs)), tuning)) {
       for (int i = 0; i < nodes; i++) {
         NetworkEngine node = cluster.node(i);

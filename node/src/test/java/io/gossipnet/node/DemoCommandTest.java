@@ -10,14 +10,15 @@ import picocli.CommandLine;
 
 class DemoCommandTest {
 
-  @Test
-  void theDemoDeliversEveryMessageToEveryNodeAndEndsWithAJsonSummary() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "--transport {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"mem", "p2p"})
+  void theDemoDeliversEveryMessageToEveryNodeAndEndsWithAJsonSummary(String transport) {
     PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code;
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      code = new CommandLine(new GossipnetCli()).execute("demo", "--nodes", "8", "--fanout", "3", "--messages", "200", "--json");
+      code = new CommandLine(new GossipnetCli()).execute("demo", "--transport", transport, "--nodes", "8", "--fanout", "3", "--messages", "200", "--json");
     } finally {
       System.setOut(saved);
     }

@@ -37,6 +37,11 @@ public record P2PConfig(
     }
   }
 
+  /** The base58 peer ID of {@link #privateKey()}: what a {@code /p2p/<id>} address names. */
+  public String peerId() {
+    return privateKey.publicKey().toPeerId().toBase58();
+  }
+
   /** Defaults with a freshly generated key (not persisted). */
   public static P2PConfig defaults() {
     return builder().build();
