@@ -8,7 +8,7 @@ import io.gossipnet.core.PeerOption;
 import io.gossipnet.core.http.HttpResponse;
 import io.gossipnet.guice.GossipNodeService;
 import io.gossipnet.ws.WsConfig;
-import io.gossipnet.ws.WsNetwork;
+import io.gossipnet.core.engine.NetworkEngine;
 import io.gossipnet.ws.WsTransportModule;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -31,8 +31,17 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run one node until interrupted (SIGTERM/SIGINT).")
 public final class RunCommand implements Callable<Integer> {
-  @Option(names = "--transport", defaultValue = "ws", description = "transport: ws (default ${DEFAULT-VALUE})")
+  @Option(names = "--transport", defaultValue = "ws", description = "transport: ws or p2p (default ${DEFAULT-VALUE})")
   String transport;
+
+  @Option(names = "--key", description = "p2p: the PEM PKCS#8 Ed25519 peer key file (must exist)")
+  java.nio.file.Path keyFile;
+
+  @Option(names = "--data-dir", description = "p2p: where peerIDPrivKey.key is read, or created and kept")
+  java.nio.file.Path dataDir;
+
+  @Option(names = "--dht", description = "p2p: enable DHT providers (EnableDHTProviders)")
+  boolean dht;
 
   @Option(names = "--listen", required = true, description = "HOST:PORT to listen on (port 0: any free port)")
   String listen;
@@ -60,8 +69,8 @@ public final class RunCommand implements Callable<Integer> {
     if (System.getProperty("org.slf4j.simpleLogger.log.io.gossipnet") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.io.gossipnet", "info");
     }
-    if (!transport.equals("ws")) {
-      System.err.println("run: unknown transport '" + transport + "' (available: ws)");
+    if (!transport.equals("ws") && !transport.equals("p2p")) {
+      System.err.println("run: unknown transport '" + transport + "' (available: ws, p2p)");
       return 2;
     }
     NetworkConfig config;
@@ -79,8 +88,20 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("run: " + e.getMessage());
       return 2;
     }
-    Injector injector = Guice.createInjector(new WsTransportModule(config, WsConfig.defaults()));
-    WsNetwork net = injector.getInstance(WsNetwork.class);
+    Injector injector;
+    if (transport.equals("p2p")) {
+      io.gossipnet.p2p.P2PConfig p2p;
+      try {
+        p2p = io.gossipnet.p2p.P2PConfig.builder().key(keyFile, dataDir, dataDir != null).dhtProviders(dht).build();
+      } catch (io.gossipnet.p2p.PeerKeyException e) {
+        System.err.println("run: " + e.getMessage());
+        return 2;
+      }
+      injector = Guice.createInjector(new io.gossipnet.p2p.P2pTransportModule(config, p2p));
+    } else {
+      injector = Guice.createInjector(new WsTransportModule(config, WsConfig.defaults()));
+    }
+    NetworkEngine net = (NetworkEngine) injector.getInstance(io.gossipnet.core.GossipNode.class);
     net.registerHttpHandler("/status", req -> HttpResponse.json(200, status(net)));
     if (demoApi) {
       new DemoApi(net).install();
@@ -96,7 +117,12 @@ public final class RunCommand implements Callable<Integer> {
       return 1;
     }
     PrintStream out = System.out;
-    out.println("{\"event\":\"listening\",\"address\":" + Json.str(net.address().orElse("")) + "}");
+    if (net instanceof io.gossipnet.p2p.P2PNetwork p) {
+      out.println("{\"event\":\"listening\",\"network\":\"p2p\",\"peerId\":" + Json.str(p.transport().p2pConfig().peerId())
+          + ",\"addrs\":[" + Json.str(net.address().orElse("")) + "]}");
+    } else {
+      out.println("{\"event\":\"listening\",\"address\":" + Json.str(net.address().orElse("")) + "}");
+    }
     out.flush();
     stop.await();
     System.err.println("run: stopping");
@@ -112,12 +138,12 @@ public final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  static String status(WsNetwork net) {
+  static String status(NetworkEngine net) {
     List<Peer> in = net.getPeers(PeerOption.CONNECTED_IN);
     List<Peer> out = net.getPeers(PeerOption.CONNECTED_OUT);
     return "{\"genesis\":" + Json.str(net.genesisId())
         + ",\"address\":" + Json.str(net.address().orElse(""))
-        + ",\"network\":\"ws\""
+        + ",\"network\":" + Json.str(net.transport().networkType())
         + ",\"peers\":" + (in.size() + out.size())
         + ",\"peersIn\":" + in.size()
         + ",\"peersOut\":" + out.size() + "}";

@@ -68,6 +68,18 @@ public record P2PConfig(
       return this;
     }
 
+    /**
+     * The key as the seed finds it ({@link PeerKeyFile#obtain}): the file {@code explicitKey} if
+     * given (it must exist), else {@code <dataDir>/peerIDPrivKey.key} if it exists, else a new key,
+     * saved there when {@code persist}.
+     *
+     * @throws PeerKeyException naming the file when it is missing, corrupt or readable by others
+     */
+    public Builder key(java.nio.file.Path explicitKey, java.nio.file.Path dataDir, boolean persist) throws PeerKeyException {
+      this.privateKey = PeerKeyFile.obtain(explicitKey, dataDir, persist);
+      return this;
+    }
+
     /** See {@link P2PConfig#dhtProviders()}. */
     public Builder dhtProviders(boolean on) {
       this.dhtProviders = on;

@@ -176,13 +176,16 @@ public final class P2PTransport implements Transport {
     }
   }
 
+  /** The least of each host limit: a node with fanout 0 still makes HTTP-only connections. */
+  static final int MIN_HOST_LIMIT = 8;
+
   /**
-   * A derived count as the host's limit: unlimited as the host's, and at least 1, since the host
-   * wants positive limits (a client's 0 inbound is moot, it does not listen; a fanout of 0 still
-   * lets HTTP clients dial).
+   * A derived count as the host's limit: unlimited as the host's, and at least {@value
+   * #MIN_HOST_LIMIT} (the host wants positive limits; a client's 0 inbound is moot since it does
+   * not listen; a fanout of 0 would otherwise forbid the connections of peer HTTP clients).
    */
   private static int unlimited(int n) {
-    return n == P2PConnectionLimits.UNLIMITED ? HostConfig.UNLIMITED : Math.max(1, n);
+    return n == P2PConnectionLimits.UNLIMITED ? HostConfig.UNLIMITED : Math.max(MIN_HOST_LIMIT, n);
   }
 
   /** {@code "ip:port"} (or {@code ":port"}) as the seed's {@code /ip4/<ip|0.0.0.0>/tcp/<port>}; a multiaddr as is. */
