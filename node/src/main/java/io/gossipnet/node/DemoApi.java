@@ -15,12 +15,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code --demo-api} of {@code gossipnet run}: a TX handler that records the SHA-256 of every
- * distinct payload and relays new ones (as the demo does), plus two HTTP endpoints:
+ * The {@code --demo-api} of {@code gossipnet run}: TX and AV handlers that record the SHA-256 of
+ * every distinct payload and relay new ones (as the demo does), plus two HTTP endpoints:
  *
  * <ul>
- *   <li>{@code POST /v1/{genesisID}/demo/broadcast}: body = the message (at most 64 KiB); the node
- *       broadcasts it on TX and answers {@code {"id":"<sha256 hex>"}};
+ *   <li>{@code POST /v1/{genesisID}/demo/broadcast[?tag=TX|AV]}: body = the message (at most 64
+ *       KiB); the node broadcasts it on the tag (default TX; over P2P, TX goes over GossipSub and
+ *       AV over the gossip streams) and answers {@code {"id":"<sha256 hex>"}};
  *   <li>{@code GET /v1/{genesisID}/demo/received}: {@code {"ids":[...]}}, the ids this node
  *       received or broadcast itself, at most the last {@value #MAX_IDS}.
  * </ul>
@@ -48,6 +49,9 @@ final class DemoApi {
         List.of(
             new TaggedHandler(
                 Tags.TX,
+                msg -> record(sha256(msg.data())) ? OutgoingMessage.broadcast() : OutgoingMessage.ignore()),
+            new TaggedHandler(
+                Tags.AV,
                 msg -> record(sha256(msg.data())) ? OutgoingMessage.broadcast() : OutgoingMessage.ignore())));
     node.registerHttpHandler(
         "/v1/{genesisID}/demo/broadcast",
@@ -61,10 +65,19 @@ final class DemoApi {
           if (req.body().length == 0) {
             return HttpResponse.text(400, "empty body");
           }
+          io.gossipnet.core.Tag tag;
+          String q = req.query();
+          if (q.isEmpty() || q.equals("tag=TX")) {
+            tag = Tags.TX;
+          } else if (q.equals("tag=AV")) {
+            tag = Tags.AV;
+          } else {
+            return HttpResponse.text(400, "query must be tag=TX or tag=AV");
+          }
           String id = sha256(req.body());
           record(id);
           try {
-            node.broadcast(Tags.TX, req.body(), true, null);
+            node.broadcast(tag, req.body(), true, null);
           } catch (GossipException e) {
             return HttpResponse.text(503, "not broadcast: " + e.getMessage());
           }

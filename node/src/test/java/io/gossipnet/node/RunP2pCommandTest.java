@@ -60,18 +60,37 @@ class RunP2pCommandTest {
     return new String[] {m.group(1), m.group(2)};
   }
 
+  private String broadcast(String address, String tag, String body) throws Exception {
+    var r = client.httpClient(address).send(new HttpRequest("POST", "/v1/" + GENESIS + "/demo/broadcast", "tag=" + tag,
+        java.util.Map.of(), java.util.Map.of(), body.getBytes(StandardCharsets.UTF_8)));
+    assertThat(r.status()).as(r.bodyText()).isEqualTo(200);
+    Matcher m = Pattern.compile("\"id\":\"([0-9a-f]+)\"").matcher(r.bodyText());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  private String received(String address) throws Exception {
+    return client.httpClient(address).send(HttpRequest.get("/v1/" + GENESIS + "/demo/received")).bodyText();
+  }
+
   private String status(String address) throws Exception {
     return client.httpClient(address).send(HttpRequest.get("/status")).bodyText();
   }
 
   @Test
   void twoP2pNodesMeshServeStatusOverLibp2pAndKeepTheirPeerIdAcrossARestart(@TempDir Path dataDir) throws Exception {
-    String[] a = start("--data-dir", dataDir.toString());
-    String[] b = start("--peer", a[1]);
+    String[] a = start("--data-dir", dataDir.toString(), "--demo-api");
+    String[] b = start("--peer", a[1], "--demo-api");
     client = new P2PNetwork(NetworkConfig.builder(GENESIS).gossipFanout(0).build());
     client.start();
     await().atMost(Duration.ofSeconds(30)).until(() -> status(b[1]).contains("\"peersOut\":1"));
     assertThat(status(a[1])).contains("\"network\":\"p2p\"").contains("\"peersIn\":1");
+    // A TX (GossipSub) and an AV (gossip stream) broadcast by b reach a, and the other way round.
+    for (String tag : List.of("TX", "AV")) {
+      String fromB = broadcast(b[1], tag, "from b " + tag);
+      String fromA = broadcast(a[1], tag, "from a " + tag);
+      await().atMost(Duration.ofSeconds(30)).until(() -> received(a[1]).contains(fromB) && received(b[1]).contains(fromA));
+    }
 
     Process first = processes.get(0);
     first.destroy();
