@@ -111,7 +111,7 @@ public final class WsBench {
   }
 
   /** Messages per second from node A to node B of two WsNetwork nodes. */
-  static double gossipnet(int size, int window, int seconds) throws Exception {
+  public static double gossipnet(int size, int window, int seconds) throws Exception {
     return gossipnet(size, window, seconds, true);
   }
 
@@ -203,12 +203,14 @@ public final class WsBench {
     }
   }
 
-  interface Sender {
+  /** Sends {@code n} more messages. */
+  public interface Sender {
+    /** Sends {@code n} messages. */
     void send(int n) throws Exception;
   }
 
   /** Keeps {@code window} messages in flight for a second of warm-up and {@code seconds} of measurement. */
-  static double drive(AtomicLong received, Sender sender, int window, int seconds) throws Exception {
+  public static double drive(AtomicLong received, Sender sender, int window, int seconds) throws Exception {
     long sent = 0;
     long warmupEnd = System.nanoTime() + 1_000_000_000L;
     long start = 0;
