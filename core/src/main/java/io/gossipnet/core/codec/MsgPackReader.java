@@ -1,5 +1,6 @@
 package io.gossipnet.core.codec;
 
+import io.gossipnet.core.codec.MsgPackException.Kind;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -58,13 +59,13 @@ public final class MsgPackReader {
     } else if (type == 0xdf) {
       size = u32();
     } else {
-      throw new MsgPackException(String.format("expected a map, got type 0x%02x", type));
+      throw new MsgPackException(Kind.WRONG_TYPE, String.format("expected a map, got type 0x%02x", type));
     }
     if (size > max) {
-      throw new MsgPackException("map has " + size + " entries, at most " + max + " expected");
+      throw new MsgPackException(Kind.OVER_LIMIT, "map has " + size + " entries, at most " + max + " expected");
     }
     if (size * 2 > remaining()) {
-      throw new MsgPackException("truncated: map of " + size + " entries, " + remaining() + " bytes left");
+      throw new MsgPackException(Kind.TRUNCATED, "truncated: map of " + size + " entries, " + remaining() + " bytes left");
     }
     return (int) size;
   }
@@ -86,13 +87,13 @@ public final class MsgPackReader {
     } else if (type == 0xdd) {
       size = u32();
     } else {
-      throw new MsgPackException(String.format("expected an array, got type 0x%02x", type));
+      throw new MsgPackException(Kind.WRONG_TYPE, String.format("expected an array, got type 0x%02x", type));
     }
     if (size > max) {
-      throw new MsgPackException("array has " + size + " elements, at most " + max + " expected");
+      throw new MsgPackException(Kind.OVER_LIMIT, "array has " + size + " elements, at most " + max + " expected");
     }
     if (size > remaining()) {
-      throw new MsgPackException("truncated: array of " + size + " elements, " + remaining() + " bytes left");
+      throw new MsgPackException(Kind.TRUNCATED, "truncated: array of " + size + " elements, " + remaining() + " bytes left");
     }
     return (int) size;
   }
@@ -155,11 +156,11 @@ public final class MsgPackReader {
     } else if (type == 0xc6) {
       length = u32();
     } else {
-      throw new MsgPackException(
+      throw new MsgPackException(Kind.WRONG_TYPE,
           String.format("field %s: expected bytes, got type 0x%02x", field, type));
     }
     if (length < minLength || length > maxLength) {
-      throw new MsgPackException(
+      throw new MsgPackException(Kind.OVER_LIMIT,
           "field " + field + " has " + length + " bytes, expected " + minLength
               + (minLength == maxLength ? "" : ".." + maxLength));
     }
@@ -178,7 +179,7 @@ public final class MsgPackReader {
    */
   public void end() throws MsgPackException {
     if (pos != limit) {
-      throw new MsgPackException((limit - pos) + " trailing bytes");
+      throw new MsgPackException(Kind.TRAILING_BYTES, (limit - pos) + " trailing bytes");
     }
   }
 
@@ -194,11 +195,11 @@ public final class MsgPackReader {
     } else if (type == 0xdb) {
       length = u32();
     } else {
-      throw new MsgPackException(String.format("expected a %s, got type 0x%02x",
+      throw new MsgPackException(Kind.WRONG_TYPE, String.format("expected a %s, got type 0x%02x",
           what.equals("key") ? "string key" : what, type));
     }
     if (length > max) {
-      throw new MsgPackException(what + " of " + length + " bytes is too long (at most " + max + ")");
+      throw new MsgPackException(Kind.OVER_LIMIT, what + " of " + length + " bytes is too long (at most " + max + ")");
     }
     int n = (int) length;
     require(n);
@@ -207,7 +208,7 @@ public final class MsgPackReader {
 
   private void require(int n) throws MsgPackException {
     if (n > limit - pos) {
-      throw new MsgPackException("truncated: need " + n + " bytes, " + (limit - pos) + " left");
+      throw new MsgPackException(Kind.TRUNCATED, "truncated: need " + n + " bytes, " + (limit - pos) + " left");
     }
   }
 

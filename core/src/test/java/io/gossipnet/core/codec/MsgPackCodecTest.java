@@ -132,6 +132,30 @@ class MsgPackCodecTest {
   }
 
   @Test
+  void everyFailureSaysWhatKindOfProblemItIs() {
+    assertThat(kindOf(() -> new MsgPackReader(hexBytes("01")).mapHeader(1))).isEqualTo(MsgPackException.Kind.WRONG_TYPE);
+    assertThat(kindOf(() -> new MsgPackReader(hexBytes("93c0c0c0")).arrayHeader(2))).isEqualTo(MsgPackException.Kind.OVER_LIMIT);
+    assertThat(kindOf(() -> new MsgPackReader(hexBytes("a3616263")).str(2))).isEqualTo(MsgPackException.Kind.OVER_LIMIT);
+    assertThat(kindOf(() -> new MsgPackReader(hexBytes("a3")).str(8))).isEqualTo(MsgPackException.Kind.TRUNCATED);
+    assertThat(kindOf(() -> new MsgPackReader(hexBytes("dc00")).arrayHeader(8))).isEqualTo(MsgPackException.Kind.TRUNCATED);
+    assertThat(kindOf(() -> new MsgPackReader(hexBytes("c0")).end())).isEqualTo(MsgPackException.Kind.TRAILING_BYTES);
+    assertThat(new MsgPackException("duplicate key").kind()).isEqualTo(MsgPackException.Kind.INVALID);
+  }
+
+  private interface Read {
+    void run() throws MsgPackException;
+  }
+
+  private static MsgPackException.Kind kindOf(Read read) {
+    try {
+      read.run();
+    } catch (MsgPackException e) {
+      return e.kind();
+    }
+    throw new AssertionError("no MsgPackException");
+  }
+
+  @Test
   void randomInputOnlyEverFailsWithMsgPackException() {
     Random random = new Random(7);
     for (int i = 0; i < 20_000; i++) {
