@@ -27,7 +27,7 @@ class WsDemoIT {
   void theWsDemoDeliversEveryMessageInTheScratchImage() throws Exception {
     try (GenericContainer<?> demo =
         new GenericContainer<>(DockerImageName.parse(NodeImage.name()))
-            .withEnv("JDK_JAVA_OPTIONS", "-Xmx768m")
+            .withEnv("JDK_JAVA_OPTIONS", "-Xmx768m" + io.gossipnet.it.harness.NodeContainer.quietUnsafe())
             .withCommand("demo", "--transport", "ws", "--nodes", "10", "--fanout", "3", "--messages", "1000", "--json")
             .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(180)))) {
       demo.start();

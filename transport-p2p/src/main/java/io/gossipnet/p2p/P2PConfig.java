@@ -14,9 +14,16 @@ import java.util.Objects;
  * @param streamTimeout how long opening the gossip stream and its start-of-stream exchange may take
  * @param httpTimeout the read timeout of one peer HTTP request
  * @param maxHttpResponseBody the largest HTTP response body read by peer clients
+ * @param forceFetchTransactions the seed's {@code ForceFetchTransactions}: subscribe to TX gossip
+ *     even when the node neither relays nor participates
  */
 public record P2PConfig(
-    PrivateKey privateKey, boolean dhtProviders, Duration streamTimeout, Duration httpTimeout, long maxHttpResponseBody) {
+    PrivateKey privateKey,
+    boolean dhtProviders,
+    Duration streamTimeout,
+    Duration httpTimeout,
+    long maxHttpResponseBody,
+    boolean forceFetchTransactions) {
   /** Default {@link #streamTimeout()}. */
   public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofSeconds(10);
   /** Default {@link #httpTimeout()}. */
@@ -59,8 +66,15 @@ public record P2PConfig(
     private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
     private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
     private long maxHttpResponseBody = DEFAULT_MAX_HTTP_RESPONSE_BODY;
+    private boolean forceFetchTransactions;
 
     private Builder() {}
+
+    /** See {@link P2PConfig#forceFetchTransactions()}. */
+    public Builder forceFetchTransactions(boolean on) {
+      this.forceFetchTransactions = on;
+      return this;
+    }
 
     /** See {@link P2PConfig#privateKey()}; a fresh key when not set. */
     public Builder privateKey(PrivateKey key) {
@@ -106,7 +120,8 @@ public record P2PConfig(
 
     /** The settings. */
     public P2PConfig build() {
-      return new P2PConfig(privateKey != null ? privateKey : PrivateKey.generate(), dhtProviders, streamTimeout, httpTimeout, maxHttpResponseBody);
+      return new P2PConfig(
+          privateKey != null ? privateKey : PrivateKey.generate(), dhtProviders, streamTimeout, httpTimeout, maxHttpResponseBody, forceFetchTransactions);
     }
   }
 }

@@ -35,6 +35,8 @@ public class P2PNetwork extends NetworkEngine {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(P2PNetwork.class);
   private final P2PTransport transport;
   private volatile GossipSub gossipSub;
+  private volatile java.util.function.BooleanSupplier participating = () -> false;
+  private boolean subscribed;
 
   /** A network with a fresh key and its own meter registry. */
   public P2PNetwork(NetworkConfig config) {
@@ -63,9 +65,52 @@ public class P2PNetwork extends NetworkEngine {
     p.onHostBuilt(host -> {
       GossipSub g = GossipSub.start(host, GossipSubDerivation.config(fanout));
       g.setValidator(GossipSubDerivation.TX_TOPIC, this::validateTx);
-      g.subscribe(GossipSubDerivation.TX_TOPIC, m -> {});
       gossipSub = g;
+      updateTxSubscription();
     });
+  }
+
+  /**
+   * Whether the node wants TX gossip (the seed's {@code wantTXGossip}): it relays, it is told to
+   * fetch transactions ({@link P2PConfig#forceFetchTransactions()}), or it participates.
+   */
+  public boolean wantsTxGossip() {
+    return config().relays() || transport.p2pConfig().forceFetchTransactions() || participating.getAsBoolean();
+  }
+
+  /**
+   * Tells the node whether it participates in consensus (the seed's {@code nodeInfo.IsParticipating});
+   * read on start and on every {@link #onNetworkAdvance()}.
+   */
+  public void setParticipating(java.util.function.BooleanSupplier participating) {
+    this.participating = participating == null ? () -> false : participating;
+  }
+
+  /** Whether the node is subscribed to the TX topic now. */
+  public synchronized boolean txSubscribed() {
+    return subscribed;
+  }
+
+  /** Re-evaluates {@link #wantsTxGossip()}, subscribing to or leaving the TX topic. */
+  @Override
+  public void onNetworkAdvance() {
+    super.onNetworkAdvance();
+    updateTxSubscription();
+  }
+
+  private synchronized void updateTxSubscription() {
+    GossipSub g = gossipSub;
+    if (g == null) {
+      return;
+    }
+    boolean want = wantsTxGossip();
+    if (want && !subscribed) {
+      g.subscribe(GossipSubDerivation.TX_TOPIC, m -> {});
+      subscribed = true;
+    } else if (!want && subscribed) {
+      g.unsubscribe(GossipSubDerivation.TX_TOPIC);
+      subscribed = false;
+    }
   }
 
   /**

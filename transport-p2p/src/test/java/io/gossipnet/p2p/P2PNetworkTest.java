@@ -89,9 +89,29 @@ class P2PNetworkTest {
   }
 
   @Test
+  void onlyANodeThatWantsTxGossipSubscribesToTheTxTopic() throws Exception {
+    P2PNetwork relay = start(PrivateKey.generate(), listening());
+    P2PNetwork client = start(PrivateKey.generate(), NetworkConfig.builder(GENESIS).relayPeers(List.of(relay.address().orElseThrow())).gossipFanout(1));
+    assertThat(relay.txSubscribed()).as("a relay").isTrue();
+    assertThat(client.txSubscribed()).as("neither relaying nor participating").isFalse();
+    java.util.concurrent.atomic.AtomicBoolean participating = new java.util.concurrent.atomic.AtomicBoolean(true);
+    client.setParticipating(participating::get);
+    client.onNetworkAdvance();
+    assertThat(client.txSubscribed()).isTrue();
+    await().atMost(WAIT).until(() -> relay.gossipSub().orElseThrow().topicPeers(GossipSubDerivation.TX_TOPIC).contains(client.peerId()));
+    participating.set(false);
+    client.onNetworkAdvance();
+    assertThat(client.txSubscribed()).isFalse();
+    await().atMost(WAIT).until(() -> !relay.gossipSub().orElseThrow().topicPeers(GossipSubDerivation.TX_TOPIC).contains(client.peerId()));
+  }
+
+  @Test
   void transactionsGoOverGossipSubBothWaysAndARejectedOneIsNotDelivered() throws Exception {
     P2PNetwork relay = start(PrivateKey.generate(), listening());
-    P2PNetwork dialer = start(PrivateKey.generate(), NetworkConfig.builder(GENESIS).relayPeers(List.of(relay.address().orElseThrow())).gossipFanout(1));
+    P2PNetwork dialer = new P2PNetwork(NetworkConfig.builder(GENESIS).relayPeers(List.of(relay.address().orElseThrow())).gossipFanout(1).build(),
+        P2PConfig.builder().forceFetchTransactions(true).build(), new SimpleMeterRegistry());
+    nodes.add(dialer);
+    dialer.start();
     List<IncomingMessage> atRelay = new CopyOnWriteArrayList<>();
     List<IncomingMessage> atDialer = new CopyOnWriteArrayList<>();
     relay.registerValidators(List.of(new io.gossipnet.core.TaggedValidator(Tags.TX, m -> {

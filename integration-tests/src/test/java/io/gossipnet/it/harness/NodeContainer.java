@@ -36,7 +36,15 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
    * JVM options of the node in the container (read by the {@code java} launcher): a small heap and
    * the serial collector, since several nodes share two cores in CI.
    */
-  public static final String JAVA_OPTIONS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+  public static final String JAVA_OPTIONS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1" + quietUnsafe();
+
+  /**
+   * The image's runtime is jlinked from the JDK running the tests: from JDK 23 on, allow Guice's
+   * {@code sun.misc.Unsafe} use so its warning does not fill the node's console.
+   */
+  public static String quietUnsafe() {
+    return Runtime.version().feature() >= 23 ? " --sun-misc-unsafe-memory-access=allow" : "";
+  }
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
