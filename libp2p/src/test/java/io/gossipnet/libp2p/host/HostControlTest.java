@@ -215,7 +215,8 @@ class HostControlTest {
     for (Host h : List.of(oldest, newer)) {
       h.dial(addressOf(hub)).get(10, TimeUnit.SECONDS);
       // identify done and its streams closed: an open stream would rank the peer after idle ones
-      await().atMost(WAIT).until(() -> hub.connections(h.peerId()).stream()
+      // (and the hub has registered the connection: the dialer's side can finish first)
+      await().atMost(WAIT).until(() -> !hub.connections(h.peerId()).isEmpty() && hub.connections(h.peerId()).stream()
           .allMatch(c -> c.identify().isDone() && c.streamCount() == 0));
     }
     assertThat(hub.connections()).hasSize(2); // below the high watermark: nothing trimmed
@@ -235,6 +236,8 @@ class HostControlTest {
     for (int i = 0; i < 3; i++) {
       listening().dial(addressOf(hub)).get(10, TimeUnit.SECONDS);
     }
+    // The dialers' sides can finish before the hub has registered their connections.
+    await().atMost(WAIT).until(() -> hub.connections().size() == 3);
     assertThat(hub.connectionManager().trim()).isZero();
     assertThat(hub.connections()).hasSize(3);
   }
