@@ -79,11 +79,14 @@ interface DemoCluster extends AutoCloseable {
               .meshInterval(Duration.ofSeconds(2));
       nodes.add(new io.gossipnet.p2p.P2PNetwork(config.apply(b).build(), keys.get(i), new SimpleMeterRegistry()));
     }
-    return over(nodes, fanout, "P2P");
+    return over(nodes, fanout, "P2P", e -> true);
   }
 
-  /** A cluster of already built engines. */
-  private static DemoCluster over(List<NetworkEngine> nodes, int fanout, String name) {
+  /**
+   * A cluster of already built engines; the mesh is formed when every node has min(fanout, n - 1)
+   * peers and {@code settled} holds for it.
+   */
+  private static DemoCluster over(List<NetworkEngine> nodes, int fanout, String name, java.util.function.Predicate<NetworkEngine> settled) {
     int n = nodes.size();
     return new DemoCluster() {
       @Override
@@ -108,6 +111,8 @@ interface DemoCluster extends AutoCloseable {
             if (e.connectedPeers().size() < want) {
               ok = false;
               e.requestConnectOutgoing(false);
+            } else if (!settled.test(e)) {
+              ok = false;
             }
           }
           if (ok) {
@@ -149,7 +154,7 @@ interface DemoCluster extends AutoCloseable {
     for (int i = 0; i < n; i++) {
       ports.add(io.gossipnet.testkit.FreePorts.loopback());
     }
-    List<WsNetwork> nodes = new ArrayList<>();
+    List<NetworkEngine> nodes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       List<String> others = new ArrayList<>();
       for (int j = 0; j < n; j++) {
@@ -166,66 +171,9 @@ interface DemoCluster extends AutoCloseable {
               .meshInterval(Duration.ofSeconds(2));
       nodes.add(new WsNetwork(config.apply(b).build(), WsConfig.defaults(), new SimpleMeterRegistry()));
     }
-    return new DemoCluster() {
-      @Override
-      public NetworkEngine node(int i) {
-        return nodes.get(i);
-      }
-
-      @Override
-      public void start() {
-        for (WsNetwork w : nodes) {
-          w.start();
-        }
-      }
-
-      @Override
-      public void awaitMesh(Duration timeout) {
-        int want = Math.min(fanout, n - 1);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-          boolean ok = true;
-          for (WsNetwork w : nodes) {
-            var peers = w.connectedPeers();
-            if (peers.size() < want) {
-              ok = false;
-              w.requestConnectOutgoing(false);
-            } else if (w.config().enableIdentityChallenge() && !peers.stream().allMatch(p -> p.identityVerified())) {
-              // Duplicate connections (two nodes dialing each other) are resolved once every
-              // connection proved its identity; start only then.
-              ok = false;
-            }
-          }
-          if (ok) {
-            return;
-          }
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("the WebSocket mesh did not form within " + timeout);
-          }
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }
-
-      @Override
-      public void close() {
-        List<Thread> stoppers = new ArrayList<>();
-        for (WsNetwork w : nodes) {
-          stoppers.add(Thread.ofVirtual().start(w::stop));
-        }
-        for (Thread t : stoppers) {
-          try {
-            t.join(Duration.ofSeconds(10));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }
-    };
+    // Duplicate connections (two nodes dialing each other) are resolved once every connection
+    // proved its identity; the mesh counts as formed only then.
+    return over(nodes, fanout, "WebSocket",
+        e -> !e.config().enableIdentityChallenge() || e.connectedPeers().stream().allMatch(p -> p.identityVerified()));
   }
 }
