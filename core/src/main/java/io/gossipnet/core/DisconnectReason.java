@@ -31,6 +31,11 @@ public enum DisconnectReason {
   BAD_IDENTITY_DATA("BadIdentityData", true),
   /** A topic response arrived that no request was waiting for. */
   UNEXPECTED_TOPIC_RESPONSE("UnexpectedTopicResp", false),
+  /**
+   * P2P: the peer opened a newer gossip stream, which replaced this one (the seed closes the old
+   * stream, whose peer then ends with a read error).
+   */
+  STREAM_REPLACED("StreamReplaced", false),
   /** The local node is shutting down. */
   NODE_SHUTDOWN("NodeShutdown", false);
 

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The gossip stream as the engine's {@link MessageConnection} (the seed's {@code wsPeerConnP2P}):
  * messages are 4-byte big-endian length frames ({@link MessageFrames}); a batch is written and
- * flushed once; closing resets the stream and closes the libp2p connection. "Outgoing" is the
+ * flushed once; closing resets the stream and closes the libp2p connection (unless a newer stream
+ * on that connection replaced this one). "Outgoing" is the
  * direction of the libp2p connection, not of the stream.
  */
 final class P2PStreamConnection implements MessageConnection {
@@ -33,6 +34,7 @@ final class P2PStreamConnection implements MessageConnection {
   private final String remoteAddress;
   private final String remoteHost;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean keepConnection;
   private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
 
   P2PStreamConnection(Stream stream, InputStream in, OutputStream out) {
@@ -66,6 +68,14 @@ final class P2PStreamConnection implements MessageConnection {
     } catch (RuntimeException e) {
       return a.toString();
     }
+  }
+
+  /**
+   * Makes {@link #close} reset only this stream and leave the libp2p connection open: the stream
+   * was replaced by a newer one on the same connection.
+   */
+  void keepConnection() {
+    keepConnection = true;
   }
 
   /** The libp2p connection the stream runs on. */
@@ -110,7 +120,9 @@ final class P2PStreamConnection implements MessageConnection {
       stream.reset();
     } finally {
       try {
-        connection.close();
+        if (!keepConnection) {
+          connection.close();
+        }
       } finally {
         closed.complete(null);
       }

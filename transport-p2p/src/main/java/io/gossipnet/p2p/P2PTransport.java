@@ -75,6 +75,7 @@ public final class P2PTransport implements Transport {
   private volatile MetadataExchange.Local local;
   private volatile P2PConnectionLimits limits;
   private final List<java.util.function.Consumer<Host>> hostHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<Host>> startedHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A transport with these P2P settings. */
   public P2PTransport(P2PConfig p2p) {
@@ -89,6 +90,14 @@ public final class P2PTransport implements Transport {
    */
   public void onHostBuilt(java.util.function.Consumer<Host> hook) {
     hostHooks.add(hook);
+  }
+
+  /**
+   * Runs {@code hook} once the host listens and may dial (before the engine's first mesh pass):
+   * the place to start protocols that dial at once (Kademlia's bootstrap).
+   */
+  public void onHostStarted(java.util.function.Consumer<Host> hook) {
+    startedHooks.add(hook);
   }
 
   /** This node's peer ID. */
@@ -170,6 +179,9 @@ public final class P2PTransport implements Transport {
         hook.accept(h);
       }
       h.start();
+      for (java.util.function.Consumer<Host> hook : startedHooks) {
+        hook.accept(h);
+      }
     } catch (Libp2pException | RuntimeException e) {
       h.close();
       throw new IOException("cannot start the libp2p host on " + c.listenAddress() + ": " + e.getMessage(), e);
@@ -276,6 +288,16 @@ public final class P2PTransport implements Transport {
     if (streams.containsKey(remote)) {
       return CompletableFuture.failedFuture(new IOException("already connected to " + remote.toBase58()));
     }
+    List<Connection> existing = h.connections(remote);
+    if (self.compareTo(remote) > 0
+        && !existing.isEmpty()
+        && !h.connectionManager().isProtected(remote, MESH_TAG)
+        && existing.stream().allMatch(c -> c.direction() == Direction.OUTBOUND)) {
+      // Made by another protocol (Kademlia, GossipSub): the peer, which opens the stream, did so
+      // when it connected and we refused it (not our dial). A fresh connection gets a new one.
+      log.debug("closing {} non-mesh connection(s) to {} before dialing it for the mesh", existing.size(), remote.toBase58());
+      h.closePeer(remote);
+    }
     return h.connect(ma, MESH_TAG)
         .thenCompose(
             conn -> {
@@ -317,7 +339,9 @@ public final class P2PTransport implements Transport {
         .thenApplyAsync(
             stream -> {
               try {
-                return exchange(stream);
+                EstablishedConnection est = exchange(stream);
+                keepOpened((P2PStreamConnection) est.connection(), stream);
+                return est;
               } catch (IOException e) {
                 refuse(stream, reasonOf(e), e.getMessage());
                 throw new CompletionException(e);
@@ -359,6 +383,11 @@ public final class P2PTransport implements Transport {
       return;
     }
     P2PStreamConnection mc = (P2PStreamConnection) est.connection();
+    if (!conn.isOpen()) {
+      stream.reset();
+      return;
+    }
+    keepRemoteOpened(mc);
     context.acceptIncoming(mc, est.handshake());
     // The host closes the stream when this handler returns: hold it while the peer lives.
     mc.closed().join();
@@ -395,13 +424,57 @@ public final class P2PTransport implements Transport {
     byte[] key = ed25519Key(remote);
     PeerHandshake hs =
         new PeerHandshake(version, features, telemetry, instance, new HandshakeIdentity.TransportAuthenticated(key), remote.toBase58());
-    P2PStreamConnection mc = new P2PStreamConnection(stream, in, out);
+    return new EstablishedConnection(new P2PStreamConnection(stream, in, out), hs);
+  }
+
+  /**
+   * Records a stream we opened as the peer's gossip stream, unless another was recorded meanwhile
+   * (the seed keeps the existing one and resets the new one).
+   *
+   * @throws IOException if the peer already has a gossip stream (the new one is refused)
+   */
+  private void keepOpened(P2PStreamConnection mc, Stream stream) throws IOException {
+    PeerId remote = mc.libp2pConnection().remotePeerId();
+    if (streams.putIfAbsent(remote, mc) != null) {
+      throw new DuplicateStreamException("already have a gossip stream with " + remote.toBase58());
+    }
+    mc.onClose(() -> streams.remove(remote, mc));
+    if (!mc.libp2pConnection().isOpen()) {
+      mc.close(io.gossipnet.core.DisconnectReason.READ_ERROR, java.time.Duration.ZERO);
+      throw new IOException("the connection to " + remote.toBase58() + " closed during the exchange");
+    }
+  }
+
+  /**
+   * Records a stream the peer opened as its gossip stream, replacing the one it had (the seed's
+   * {@code streamHandler}): the old stream's peer is closed with {@code StreamReplaced} before the
+   * new one is handed to the engine; the libp2p connection stays open when both run on it.
+   */
+  private void keepRemoteOpened(P2PStreamConnection mc) {
+    PeerId remote = mc.libp2pConnection().remotePeerId();
     P2PStreamConnection previous = streams.put(remote, mc);
     mc.onClose(() -> streams.remove(remote, mc));
-    if (previous != null && previous != mc) {
-      log.debug("replacing the gossip stream of {}", remote.toBase58());
+    if (previous == null || previous == mc) {
+      return;
     }
-    return new EstablishedConnection(mc, hs);
+    if (previous.libp2pConnection() == mc.libp2pConnection()) {
+      previous.keepConnection();
+    }
+    log.info("event=StreamReplaced remote={}", remote.toBase58());
+    Counter.builder("gossipnet.p2p.streams.replaced")
+        .description("gossip streams replaced by a newer stream the peer opened")
+        .tag("network", networkType())
+        .register(context.meters())
+        .increment();
+    context.closePeer(previous, io.gossipnet.core.DisconnectReason.STREAM_REPLACED);
+    previous.close(io.gossipnet.core.DisconnectReason.STREAM_REPLACED, java.time.Duration.ZERO);
+  }
+
+  /** A second gossip stream with a peer that already has one. */
+  private static final class DuplicateStreamException extends IOException {
+    DuplicateStreamException(String message) {
+      super(message);
+    }
   }
 
   /** The raw Ed25519 public key inside a peer ID. */
@@ -414,6 +487,9 @@ public final class P2PTransport implements Transport {
   }
 
   private static String reasonOf(IOException e) {
+    if (e instanceof DuplicateStreamException) {
+      return "duplicate_stream";
+    }
     if (e instanceof MetadataException m) {
       return "metadata_" + m.reason().name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -60,6 +60,11 @@ final class ClientTransport {
       public void acceptIncoming(MessageConnection connection, PeerHandshake handshake) {
         connection.close(io.gossipnet.core.DisconnectReason.NODE_SHUTDOWN, java.time.Duration.ZERO);
       }
+
+      @Override
+      public boolean closePeer(MessageConnection connection, io.gossipnet.core.DisconnectReason reason) {
+        return false;
+      }
     });
     return t;
   }

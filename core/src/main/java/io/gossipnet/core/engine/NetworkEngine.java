@@ -1020,6 +1020,17 @@ public class NetworkEngine implements GossipNode {
     public void acceptIncoming(MessageConnection connection, PeerHandshake handshake) {
       addPeer(connection, handshake);
     }
+
+    @Override
+    public boolean closePeer(MessageConnection connection, DisconnectReason reason) {
+      for (WsPeer p : peers) {
+        if (p.connection() == connection) {
+          p.close(reason);
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /** A phonebook address as an HTTP-only peer. */

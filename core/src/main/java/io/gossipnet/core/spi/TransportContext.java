@@ -30,6 +30,17 @@ public interface TransportContext {
    */
   void acceptIncoming(MessageConnection connection, PeerHandshake handshake);
 
+  /**
+   * Closes the engine's peer that runs over {@code connection}, if there is one, before this call
+   * returns: the peer leaves the peer list and the identity tracker at once, so that a connection
+   * that replaces it (P2P: a newer gossip stream of the same peer) can be accepted right after.
+   *
+   * @param connection a connection given to the engine earlier (by {@link #acceptIncoming} or a dial)
+   * @param reason why it is closed
+   * @return whether a peer was closed
+   */
+  boolean closePeer(MessageConnection connection, io.gossipnet.core.DisconnectReason reason);
+
   /** Whether a connection may be admitted, and if not why. */
   enum Admission {
     /** Admit it. */
