@@ -16,6 +16,12 @@ import java.util.Objects;
  * @param maxHttpResponseBody the largest HTTP response body read by peer clients
  * @param forceFetchTransactions the seed's {@code ForceFetchTransactions}: subscribe to TX gossip
  *     even when the node neither relays nor participates
+ * @param dhtMode the seed's {@code DHTMode}: {@link DhtMode#AUTO} serves the DHT when the node
+ *     listens and is a client otherwise
+ * @param networkId the network's name in the DHT protocol {@code /algorand/kad/<networkId>/kad/1.0.0};
+ *     empty means the genesis ID
+ * @param archival advertise the {@code archival} capability (the seed's {@code Archival})
+ * @param catchpointStoring advertise the {@code catchpointStoring} capability
  */
 public record P2PConfig(
     PrivateKey privateKey,
@@ -23,7 +29,11 @@ public record P2PConfig(
     Duration streamTimeout,
     Duration httpTimeout,
     long maxHttpResponseBody,
-    boolean forceFetchTransactions) {
+    boolean forceFetchTransactions,
+    DhtMode dhtMode,
+    String networkId,
+    boolean archival,
+    boolean catchpointStoring) {
   /** Default {@link #streamTimeout()}. */
   public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofSeconds(10);
   /** Default {@link #httpTimeout()}. */
@@ -36,12 +46,24 @@ public record P2PConfig(
     Objects.requireNonNull(privateKey, "privateKey");
     Objects.requireNonNull(streamTimeout, "streamTimeout");
     Objects.requireNonNull(httpTimeout, "httpTimeout");
+    Objects.requireNonNull(dhtMode, "dhtMode");
+    Objects.requireNonNull(networkId, "networkId");
     if (streamTimeout.isNegative() || streamTimeout.isZero() || httpTimeout.isNegative() || httpTimeout.isZero()) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
     if (maxHttpResponseBody < 0) {
       throw new IllegalArgumentException("maxHttpResponseBody must not be negative");
     }
+  }
+
+  /** The seed's {@code DHTMode}. */
+  public enum DhtMode {
+    /** Server when the node listens, else client (the seed's empty setting). */
+    AUTO,
+    /** Always answer DHT requests. */
+    SERVER,
+    /** Only ask. */
+    CLIENT
   }
 
   /** The base58 peer ID of {@link #privateKey()}: what a {@code /p2p/<id>} address names. */
@@ -67,8 +89,36 @@ public record P2PConfig(
     private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
     private long maxHttpResponseBody = DEFAULT_MAX_HTTP_RESPONSE_BODY;
     private boolean forceFetchTransactions;
+    private DhtMode dhtMode = DhtMode.AUTO;
+    private String networkId = "";
+    private boolean archival;
+    private boolean catchpointStoring;
 
     private Builder() {}
+
+    /** See {@link P2PConfig#dhtMode()}. */
+    public Builder dhtMode(DhtMode mode) {
+      this.dhtMode = mode;
+      return this;
+    }
+
+    /** See {@link P2PConfig#networkId()}. */
+    public Builder networkId(String id) {
+      this.networkId = id;
+      return this;
+    }
+
+    /** See {@link P2PConfig#archival()}. */
+    public Builder archival(boolean on) {
+      this.archival = on;
+      return this;
+    }
+
+    /** See {@link P2PConfig#catchpointStoring()}. */
+    public Builder catchpointStoring(boolean on) {
+      this.catchpointStoring = on;
+      return this;
+    }
 
     /** See {@link P2PConfig#forceFetchTransactions()}. */
     public Builder forceFetchTransactions(boolean on) {
@@ -121,7 +171,8 @@ public record P2PConfig(
     /** The settings. */
     public P2PConfig build() {
       return new P2PConfig(
-          privateKey != null ? privateKey : PrivateKey.generate(), dhtProviders, streamTimeout, httpTimeout, maxHttpResponseBody, forceFetchTransactions);
+          privateKey != null ? privateKey : PrivateKey.generate(), dhtProviders, streamTimeout, httpTimeout, maxHttpResponseBody, forceFetchTransactions,
+          dhtMode, networkId, archival, catchpointStoring);
     }
   }
 }

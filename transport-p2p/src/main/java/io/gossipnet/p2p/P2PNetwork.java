@@ -10,12 +10,14 @@ import io.gossipnet.core.Tags;
 import io.gossipnet.core.engine.NetworkEngine;
 import io.gossipnet.core.identity.IdentityTracker;
 import io.gossipnet.core.mesh.JitterBackoff;
+import io.gossipnet.core.phonebook.Role;
 import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.pubsub.GossipSub;
 import io.gossipnet.libp2p.pubsub.PubsubMessage;
 import io.gossipnet.libp2p.pubsub.ValidationResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 
 /**
  * The gossip network over libp2p: the core {@link NetworkEngine} over a {@link P2PTransport}, with
@@ -35,6 +37,7 @@ public class P2PNetwork extends NetworkEngine {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(P2PNetwork.class);
   private final P2PTransport transport;
   private volatile GossipSub gossipSub;
+  private volatile P2PDiscovery discovery;
   private volatile java.util.function.BooleanSupplier participating = () -> false;
   private boolean subscribed;
 
@@ -68,6 +71,44 @@ public class P2PNetwork extends NetworkEngine {
       gossipSub = g;
       updateTxSubscription();
     });
+    if (p.p2pConfig().dhtProviders()) {
+      NetworkConfig c = config();
+      boolean listening = !c.listenAddress().isEmpty() && c.incomingConnectionsLimit() != 0;
+      p.onHostStarted(host -> discovery = P2PDiscovery.start(host, c, p.p2pConfig(), listening));
+    }
+  }
+
+  /**
+   * One mesh pass (the seed's {@code meshThreadInner}): with DHT providers enabled, first the
+   * peerstore is refreshed from the DHT ({@code refreshPeerStoreAddresses}, inventory 7.7):
+   * relays advertising {@code gossip} (up to the fanout) replace the dynamic relay entries, and
+   * archival peers (up to 4) the dynamic archival ones, each only when the lookup found some;
+   * persistent entries stay. Then relays are dialed until the target count.
+   */
+  @Override
+  protected int meshPass(int target) {
+    P2PDiscovery d = discovery;
+    if (d != null) {
+      refreshPeerStore(d, target);
+    }
+    return super.meshPass(target);
+  }
+
+  private void refreshPeerStore(P2PDiscovery d, int fanout) {
+    List<String> relays = d.gossipPeers(fanout);
+    List<String> archival = d.archivalPeers();
+    log.debug("discovered {} gossip and {} archival peers in the DHT", relays.size(), archival.size());
+    if (!archival.isEmpty()) {
+      phonebook().replacePeerList(archival, config().genesisId(), Role.ARCHIVAL);
+    }
+    if (!relays.isEmpty()) {
+      phonebook().replacePeerList(relays, config().genesisId(), Role.RELAY);
+    }
+  }
+
+  /** The DHT discovery when {@link P2PConfig#dhtProviders()} is on and the node has started. */
+  public java.util.Optional<P2PDiscovery> discovery() {
+    return java.util.Optional.ofNullable(discovery);
   }
 
   /**
@@ -176,6 +217,10 @@ public class P2PNetwork extends NetworkEngine {
 
   @Override
   public void stop() {
+    P2PDiscovery d = discovery;
+    if (d != null) {
+      d.close();
+    }
     GossipSub g = gossipSub;
     if (g != null) {
       g.close();

@@ -236,10 +236,16 @@ public final class P2PTransport implements Transport {
     return Optional.of(h.listenAddresses().get(0).withPeerId(self).toString());
   }
 
+  /**
+   * {@code /p2p/<id>} for an address that names a peer: a peer is one node whatever address it is
+   * reached at (an incoming connection's address has the dialer's ephemeral port, the DHT gives its
+   * listen address), so the mesh neither dials a connected peer again nor dials one peer twice.
+   */
   @Override
   public String canonicalAddress(String address) {
     try {
-      return Multiaddr.fromString(address.trim()).toString();
+      Multiaddr m = Multiaddr.fromString(address.trim());
+      return m.peerId().map(id -> "/p2p/" + id.toBase58()).orElse(m.toString());
     } catch (RuntimeException e) {
       return address.trim();
     }
