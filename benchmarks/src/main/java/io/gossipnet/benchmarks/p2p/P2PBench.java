@@ -30,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>small: 200-byte AV messages, 90 in flight (P2PNetwork over the gossip stream, WsNetwork,
  *       raw libp2p stream with the same 4-byte length framing);
- *   <li>bytes: 1 KiB (4096 in flight) and 16 KiB (256 in flight) PP messages, MB/s.
+ *   <li>bytes: 1 KiB (4096 in flight) and 16 KiB (256 in flight) PP messages, MB/s, beside the
+ *       physical limits measured in the same run: TCP on loopback (iperf3, when installed) and the
+ *       JDK's ChaCha20-Poly1305 encryption speed on one thread (Noise's cipher).
  * </ul>
  */
 public final class P2PBench {
@@ -45,11 +47,15 @@ public final class P2PBench {
     double ws = WsBench.gossipnet(200, 90, seconds);
     System.out.printf(Locale.ROOT, "small 200B window 90: p2p %.0f msg/s, ws %.0f msg/s (p2p/ws %.0f %%), raw libp2p stream %.0f msg/s (p2p/raw %.0f %%)%n",
         p2p, ws, 100 * p2p / ws, raw, 100 * p2p / raw);
+    double tcp = io.gossipnet.benchmarks.ws.Iperf.loopbackBytesPerSecond(seconds) / 1e6;
+    double cipher = CipherSpeed.chacha20Poly1305BytesPerSecond(1000L * Math.min(seconds, 3)) / 1e6;
+    System.out.printf(Locale.ROOT, "limits: iperf3 TCP loopback %s, JDK ChaCha20-Poly1305 encrypt (one thread) %.0f MB/s%n",
+        tcp < 0 ? "n/a (iperf3 not installed)" : String.format(Locale.ROOT, "%.0f MB/s", tcp), cipher);
     for (int[] shape : new int[][] {{1024, 4096}, {16 * 1024, 256}}) {
       double r = rawStream(shape[0], shape[1], seconds) * shape[0] / 1e6;
       double p = p2pNetwork(Tags.PP, shape[0], shape[1], seconds) * shape[0] / 1e6;
-      System.out.printf(Locale.ROOT, "bytes %dB window %d: p2p %.0f MB/s, raw libp2p stream %.0f MB/s (p2p/raw %.0f %%)%n",
-          shape[0], shape[1], p, r, 100 * p / r);
+      System.out.printf(Locale.ROOT, "bytes %dB window %d: p2p %.0f MB/s, raw libp2p stream %.0f MB/s (p2p/raw %.0f %%, raw/cipher %.0f %%)%n",
+          shape[0], shape[1], p, r, 100 * p / r, 100 * r / cipher);
     }
   }
 

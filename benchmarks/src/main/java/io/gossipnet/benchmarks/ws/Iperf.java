@@ -7,11 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Plain TCP on loopback, measured by Debian's iperf3, for scale. */
-final class Iperf {
+public final class Iperf {
   private Iperf() {}
 
   /** Bytes per second received, or -1 if iperf3 is not available. */
-  static double loopbackBytesPerSecond(int seconds) throws InterruptedException {
+  public static double loopbackBytesPerSecond(int seconds) throws InterruptedException {
     int port = WsBench.freePort();
     Process server;
     try {
