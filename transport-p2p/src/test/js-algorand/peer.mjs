@@ -15,7 +15,8 @@
 //   with the negotiated version;
 // - then messages: 4-byte big-endian length (at most 6 MiB) + 2-byte tag + payload;
 // - transactions over GossipSub topic algotx01, StrictNoSign, message ID = BLAKE2b-256(data);
-// - an HTTP handler under /algorand-http/1.0.0 (GET /js/hello) and an HTTP client over libp2p.
+// - an HTTP handler under /algorand-http/1.0.0 (GET /js/hello) and an HTTP client over libp2p
+//   (@libp2p/http's; a request with a query is written by hand, see requestWithQuery).
 import './node20-polyfills.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -297,6 +298,38 @@ node.services.http.handle(HTTP_PROTOCOL_ID, {
   handler: async () => new Response('hello from js ' + self, { status: 200, headers: { 'content-type': 'text/plain', 'x-peer': 'js' } })
 })
 
+/**
+ * One HTTP/1.1 request with a query, written by hand on a /http/1.1 stream: the client of
+ * @libp2p/http 2.0.6 (@libp2p/http-fetch's send-request.js) puts only url.pathname in the request
+ * line and drops the query. The answer is read to the end of the stream (we send connection: close).
+ */
+async function requestWithQuery (addr, method, target, text) {
+  const connection = await node.dial(multiaddr(addr))
+  const stream = await connection.newStream('/http/1.1')
+  const body = Buffer.from(text ?? '', 'utf8')
+  const head = `${method} ${target} HTTP/1.1\r\nhost: ${connection.remotePeer}\r\nconnection: close\r\n` +
+    `content-length: ${body.length}\r\n\r\n`
+  const reading = (async () => {
+    const chunks = []
+    for await (const c of stream) chunks.push(Buffer.from(c.subarray()))
+    return Buffer.concat(chunks)
+  })()
+  await send(stream, Buffer.concat([Buffer.from(head, 'latin1'), body]))
+  await stream.close()
+  const res = await reading
+  const end = res.indexOf('\r\n\r\n')
+  if (end < 0) throw new Error(`no HTTP response head in ${res.length} bytes`)
+  const [statusLine, ...lines] = res.subarray(0, end).toString('latin1').split('\r\n')
+  const headers = {}
+  for (const l of lines) {
+    const colon = l.indexOf(':')
+    headers[l.slice(0, colon).trim().toLowerCase()] = l.slice(colon + 1).trim()
+  }
+  let rest = res.subarray(end + 4)
+  if (headers['content-length'] != null) rest = rest.subarray(0, Number(headers['content-length']))
+  return { status: Number(statusLine.split(' ')[1]), headers, body: rest.toString('utf8') }
+}
+
 const payload = ({ text, base64 }) => base64 != null ? Buffer.from(base64, 'base64') : Buffer.from(text ?? '', 'utf8')
 
 const commands = {
@@ -329,6 +362,7 @@ const commands = {
     return { peers: ps.getSubscribers(TX_TOPIC).map(p => p.toString()) }
   },
   async fetch ({ addr, path, method, text, headers }) {
+    if (path.includes('?')) return requestWithQuery(addr, method ?? 'GET', path, text)
     const target = multiaddr(addr + '/http-path/' + encodeURIComponent(path.replace(/^\//, '')))
     const res = await node.services.http.fetch(target, { method: method ?? 'GET', body: text, headers })
     const body = await res.text()
