@@ -139,6 +139,36 @@ class P2PNetworkTest {
   }
 
   @Test
+  void aTxTheRelayAcceptsIsForwardedAndOneItRejectsIsNot() throws Exception {
+    P2PNetwork relay = start(PrivateKey.generate(), listening().gossipFanout(2));
+    List<IncomingMessage> atThird = new CopyOnWriteArrayList<>();
+    relay.registerValidators(List.of(new io.gossipnet.core.TaggedValidator(Tags.TX,
+        m -> m.data()[0] == 0 ? OutgoingMessage.disconnect(io.gossipnet.core.DisconnectReason.BAD_DATA) : OutgoingMessage.accept())));
+    P2PNetwork[] leaves = new P2PNetwork[2];
+    for (int i = 0; i < 2; i++) {
+      leaves[i] = new P2PNetwork(NetworkConfig.builder(GENESIS).relayPeers(List.of(relay.address().orElseThrow())).gossipFanout(1).build(),
+          P2PConfig.builder().forceFetchTransactions(true).build(), new SimpleMeterRegistry());
+      nodes.add(leaves[i]);
+    }
+    leaves[1].registerValidators(List.of(new io.gossipnet.core.TaggedValidator(Tags.TX, m -> {
+      atThird.add(m);
+      return OutgoingMessage.accept();
+    })));
+    for (P2PNetwork leaf : leaves) {
+      leaf.start();
+    }
+    await().atMost(WAIT).until(() -> relay.gossipSub().orElseThrow().topicPeers(GossipSubDerivation.TX_TOPIC).size() == 2
+        && leaves[0].gossipSub().orElseThrow().topicPeers(GossipSubDerivation.TX_TOPIC).contains(relay.peerId())
+        && leaves[1].gossipSub().orElseThrow().topicPeers(GossipSubDerivation.TX_TOPIC).contains(relay.peerId()));
+
+    // The two leaves know only the relay: what the third one gets, the relay forwarded.
+    leaves[0].broadcast(Tags.TX, new byte[] {0, 7}, true, null);
+    leaves[0].broadcast(Tags.TX, new byte[] {5, 5}, true, null);
+    await().atMost(WAIT).until(() -> atThird.stream().anyMatch(m -> m.data()[0] == 5));
+    assertThat(atThird).noneMatch(m -> m.data()[0] == 0);
+  }
+
+  @Test
   void handlersRegisteredOnTheNodeAreServedOverLibp2pHttp() throws Exception {
     P2PNetwork server = start(PrivateKey.generate(), listening());
     server.registerHttpHandler("/v1/{genesisID}/block/{round}", Set.of("GET"),
