@@ -7,6 +7,9 @@ import io.gossipnet.libp2p.crypto.PeerId;
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import io.gossipnet.p2p.PeerKeyFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -19,6 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -357,6 +362,34 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
     }
     return uri;
   }
+
+  /**
+   * A file of the container's file system, and its permission bits, as {@code docker cp} sees them
+   * (the container may be stopped).
+   *
+   * @param path the file's absolute path in the container
+   * @return its content and mode
+   */
+  public ContainerFile file(String path) {
+    try (InputStream archive = getDockerClient().copyArchiveFromContainerCmd(getContainerId(), path).exec();
+        TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+      TarArchiveEntry entry = tar.getNextEntry();
+      if (entry == null || !entry.isFile()) {
+        throw new IllegalStateException(alias + ": " + path + " is not a file");
+      }
+      return new ContainerFile(tar.readAllBytes(), entry.getMode() & 0777);
+    } catch (IOException e) {
+      throw new UncheckedIOException(alias + ": cannot copy " + path + " out of the container", e);
+    }
+  }
+
+  /**
+   * A file copied out of a container.
+   *
+   * @param content its bytes
+   * @param mode its permission bits ({@code 0600} is {@code rw-------})
+   */
+  public record ContainerFile(byte[] content, int mode) {}
 
   /** Cuts the node off the gossip network; its mapped HTTP port stays reachable. */
   public void disconnectFromNetwork() {
