@@ -27,11 +27,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Five P2P nodes ({@code gossipnet run --transport p2p}) in a ring: {@code node<i>} dials {@code
- * node<i+1 mod 5>} at {@code /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>}, its key made by the harness.
- * Every node ends with its two neighbours, one dialed and one dialing; a TX (GossipSub) and an AV
- * (the gossip streams) broadcast from one node reach the two nodes it has no connection to only
- * because its neighbours relay them. The test reads {@code /status} and the demo API over libp2p
- * HTTP from its own libp2p host.
+ * node<i+1 mod 5>} by its DNS alias and the peer ID of the key the harness made for it, {@code
+ * /dns4/node<j>/tcp/PORT/p2p/<peer ID>} (the libp2p dialer resolves the name). Every node ends with
+ * its two neighbours, one dialed and one dialing; a TX (GossipSub) and an AV (the gossip streams)
+ * broadcast from one node reach the two nodes it has no connection to only because its neighbours
+ * relay them. The test reads {@code /status} and the demo API over libp2p HTTP from its own libp2p
+ * host.
  */
 @RequiresDocker
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,6 +51,7 @@ class P2pMeshIT {
         GossipCluster.builder(NodeTransport.P2P, GENESIS)
             .nodes(NODES)
             .peers((i, n) -> List.of((i + 1) % n))
+            .peersByDnsName()
             .meshInterval(Duration.ofSeconds(1))
             .start();
   }

@@ -82,6 +82,7 @@ public final class GossipCluster implements AutoCloseable {
         (i, count) -> IntStream.range(0, count).filter(j -> j != i).boxed().toList();
     private final Set<Integer> dataDirKeys = new TreeSet<>();
     private Duration meshInterval;
+    private boolean byDnsName;
 
     private Builder(NodeTransport transport, String genesis) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -127,6 +128,18 @@ public final class GossipCluster implements AutoCloseable {
     }
 
     /**
+     * P2P: nodes name their peers {@code /dns4/alias/tcp/PORT/p2p/<peer ID>} ({@link
+     * NodeContainer#dnsPeerAddress()}) rather than by their fixed {@code /ip4} address (the
+     * default, which needs no name lookup while a node is cut off or down).
+     *
+     * @return this builder
+     */
+    public Builder peersByDnsName() {
+      this.byDnsName = true;
+      return this;
+    }
+
+    /**
      * Every node's {@code --mesh-interval-ms}.
      *
      * @param interval how often a node's mesh dials missing peers
@@ -166,7 +179,8 @@ public final class GossipCluster implements AutoCloseable {
                   node.alias() + " keeps its key in its data directory and cannot dial another such node, whose peer ID is"
                       + " only known once it has started");
             }
-            node.withPeers(peers.stream().map(j -> nodes.get(j).peerAddress()).toList());
+            node.withPeers(
+                peers.stream().map(nodes::get).map(p -> byDnsName ? p.dnsPeerAddress() : p.peerAddress()).toList());
           }
           Startables.deepStart(wave).join();
         }

@@ -38,7 +38,8 @@ import org.testcontainers.utility.DockerImageName;
  * its alias at a fixed address, with its port mapped to the test host.
  *
  * <p>A WS node is dialed as {@code alias:PORT}. A P2P node is dialed as {@code
- * /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>}, so its peer ID must be known before the nodes that dial it
+ * /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>} ({@link #peerAddress()}) or {@code
+ * /dns4/alias/tcp/PORT/p2p/<peer ID>} ({@link #dnsPeerAddress()}), so its peer ID must be known before the nodes that dial it
  * start: either the harness generates its key ({@link KeySource#KEY_FILE}, copied into the
  * container and passed with {@code --key}) or the node generates it on its first start in {@code
  * --data-dir} {@value #DATA_DIR} ({@link KeySource#DATA_DIR}) and keeps it there across restarts of
@@ -247,6 +248,18 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
       return alias + ":" + PORT;
     }
     return "/ip4/" + address + "/tcp/" + PORT + "/p2p/" + peerId();
+  }
+
+  /**
+   * The address other nodes dial this one at, by its DNS alias on the gossip network.
+   *
+   * @return {@code alias:PORT} for WS; {@code /dns4/alias/tcp/PORT/p2p/<peer ID>} for P2P
+   */
+  public String dnsPeerAddress() {
+    if (transport == NodeTransport.WS) {
+      return alias + ":" + PORT;
+    }
+    return "/dns4/" + alias + "/tcp/" + PORT + "/p2p/" + peerId();
   }
 
   @Override
