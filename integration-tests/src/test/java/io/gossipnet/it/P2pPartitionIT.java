@@ -24,16 +24,20 @@ import org.slf4j.LoggerFactory;
  * it came back, and its own reach the others. The time from the heal until a TX and an AV sent at
  * that moment have reached it is measured and logged.
  *
- * <p>The partition lasts a few seconds, well inside the Yamux keep-alive (a ping unanswered for
- * two 30 s intervals closes a connection): the nodes' TCP connections survive it, and the kernel's
- * retransmissions carry what was queued once it heals, so the heal time is mostly TCP's
- * retransmission backoff.
+ * <p>The partition lasts 4 s, well inside the Yamux keep-alive (a ping unanswered for two 30 s
+ * intervals closes a connection): the nodes' TCP connections survive it, and the kernel's
+ * retransmissions carry what was queued once it heals. The heal time is TCP's retransmission
+ * backoff: segments sent into the partition are retransmitted about 0.2, 0.6, 1.4, 3 and 6 s after
+ * they were first sent, and data written after the heal waits behind them, so a heal at 4 s waits
+ * for the retransmission at about 6 s (a heal at about 3.3 s measured 0.1 to 0.3 s). The partition's
+ * length is therefore fixed from the cut.
  */
 @RequiresDocker
 @Timeout(300)
 class P2pPartitionIT {
   private static final Logger LOG = LoggerFactory.getLogger(P2pPartitionIT.class);
   private static final String GENESIS = "gossipnet-it-p2p-partition-v1";
+  private static final Duration PARTITION = Duration.ofSeconds(4);
 
   @Test
   void aNodeDisconnectedFromTheNetworkAndReconnectedReceivesLaterTxAndAvBroadcasts() {
@@ -58,9 +62,13 @@ class P2pPartitionIT {
       String txDuring = origin.http().broadcast(message("TX during the partition"), "TX");
       String avDuring = origin.http().broadcast(message("AV during the partition"), "AV");
       awaitReceived(Set.of(txDuring, avDuring), Duration.ofSeconds(60), cluster.except(origin, cut));
+      // The partition lasts PARTITION from the cut (at least 1 s more from here), so that the heal
+      // falls at the same point of TCP's retransmission backoff in every run.
+      Duration remaining =
+          Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), PARTITION.toNanos() - (System.nanoTime() - cutAt)));
       await(cut.alias() + " stays without the TX and AV sent while it was cut off")
-          .during(Duration.ofSeconds(3))
-          .atMost(Duration.ofSeconds(10))
+          .during(remaining)
+          .atMost(remaining.plusSeconds(10))
           .until(() -> !cut.http().received().contains(txDuring) && !cut.http().received().contains(avDuring));
 
       LOG.info("step: {} is attached again after {} ms; broadcasting", cut.alias(), millis(System.nanoTime() - cutAt));
