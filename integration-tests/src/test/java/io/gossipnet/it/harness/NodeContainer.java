@@ -104,19 +104,6 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   private volatile URI baseUri;
 
   /**
-   * A WS node container that dials {@code peers}; nothing runs until {@link #start()}.
-   *
-   * @param network the gossip network to attach it to
-   * @param alias its DNS name on that network, also its public address's host
-   * @param genesis the genesis ID of the network it joins
-   * @param peers the {@code HOST:PORT} addresses it dials
-   */
-  public NodeContainer(GossipNetwork network, String alias, String genesis, List<String> peers) {
-    this(network, alias, genesis, NodeTransport.WS, KeySource.KEY_FILE, null);
-    withPeers(peers);
-  }
-
-  /**
    * A node container; set its peers with {@link #withPeers} before {@link #start()}.
    *
    * @param network the gossip network to attach it to
