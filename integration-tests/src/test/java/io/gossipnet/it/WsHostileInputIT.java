@@ -152,7 +152,7 @@ class WsHostileInputIT {
   }
 
   private Socket connect() throws IOException {
-    URI base = target.http().base();
+    URI base = target.mappedBase();
     Socket socket = new Socket(base.getHost(), base.getPort());
     socket.setSoTimeout(15_000);
     return socket;
@@ -200,7 +200,7 @@ class WsHostileInputIT {
   }
 
   private CompletableFuture<WebSocket> open(String path, Map<String, String> headers, Peer listener) {
-    URI base = target.http().base();
+    URI base = target.mappedBase();
     WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
     headers.forEach((name, value) -> {
       if (!name.equals("User-Agent")) {

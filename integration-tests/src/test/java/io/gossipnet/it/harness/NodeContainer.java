@@ -3,34 +3,75 @@ package io.gossipnet.it.harness;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
+import io.gossipnet.libp2p.crypto.PeerId;
+import io.gossipnet.libp2p.crypto.PrivateKey;
+import io.gossipnet.libp2p.multiformats.Multiaddr;
+import io.gossipnet.p2p.PeerKeyFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.output.FrameConsumerResultCallback;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
 /**
  * One gossipnet node in a container of the {@link NodeImage}, running {@code gossipnet run
- * --transport ws --demo-api} on port {@value #PORT}, attached to a {@link GossipNetwork} under its
- * alias, with its HTTP port mapped to the test host.
+ * --transport ws|p2p --demo-api} on port {@value #PORT}, attached to a {@link GossipNetwork} under
+ * its alias at a fixed address, with its port mapped to the test host.
+ *
+ * <p>A WS node is dialed as {@code alias:PORT}. A P2P node is dialed as {@code
+ * /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>} ({@link #peerAddress()}) or {@code
+ * /dns4/alias/tcp/PORT/p2p/<peer ID>} ({@link #dnsPeerAddress()}), so its peer ID must be known before the nodes that dial it
+ * start: either the harness generates its key ({@link KeySource#KEY_FILE}, copied into the
+ * container and passed with {@code --key}) or the node generates it on its first start in {@code
+ * --data-dir} {@value #DATA_DIR} ({@link KeySource#DATA_DIR}) and keeps it there across restarts of
+ * the same container; its peer ID is then read from its {@code listening} line.
  *
  * <p>Besides starting and stopping it (Testcontainers), a test can cut it off the gossip network
  * and attach it again ({@link #disconnectFromNetwork()}, {@link #reconnectToNetwork()}), kill it
  * with SIGKILL and start the same container again ({@link #kill()}, {@link #restart()}), and talk
- * to its HTTP API ({@link #http()}). The container's output goes to the test log (logger {@code
- * node.<alias>}), each line prefixed with the alias and {@code |} (stdout) or {@code !} (stderr).
+ * to its HTTP API ({@link #http()}, plain HTTP for WS, libp2p HTTP for P2P). The container's output
+ * goes to the test log (logger {@code node.<alias>}), each line prefixed with the alias and {@code
+ * |} (stdout) or {@code !} (stderr).
  */
 public final class NodeContainer extends GenericContainer<NodeContainer> {
   /** The port every node listens on inside its container. */
   public static final int PORT = 8080;
+
+  /** Where a {@link KeySource#KEY_FILE} node's key file is copied in its container. */
+  public static final String KEY_PATH = "/keys/" + PeerKeyFile.DEFAULT_FILE_NAME;
+
+  /** The {@code --data-dir} of a {@link KeySource#DATA_DIR} node: an empty directory of the image. */
+  public static final String DATA_DIR = NodeImage.DATA_DIR;
+
+  /** Where a P2P node's key comes from. */
+  public enum KeySource {
+    /** The harness generates the key and copies it to {@value #KEY_PATH} ({@code --key}). */
+    KEY_FILE,
+    /**
+     * The node generates it on its first start and keeps it in {@code --data-dir} {@value
+     * #DATA_DIR} on the container's file system, so a restart of the same container keeps its peer ID.
+     */
+    DATA_DIR
+  }
 
   /**
    * JVM options of the node in the container (read by the {@code java} launcher): a small heap and
@@ -48,35 +89,48 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+  private static final Pattern PEER_ID = Pattern.compile("\"peerId\"\\s*:\\s*\"([^\"]*)\"");
+
   private final Logger log;
   private final GossipNetwork network;
   private final String alias;
   private final String address;
   private final String genesis;
+  private final NodeTransport transport;
+  private final KeySource keySource;
+  private final PrivateKey key;
+  private final Duration meshInterval;
+  private volatile List<String> peers = List.of();
   private volatile URI baseUri;
 
   /**
-   * A node container; nothing runs until {@link #start()}.
+   * A node container; set its peers with {@link #withPeers} before {@link #start()}.
    *
    * @param network the gossip network to attach it to
-   * @param alias its DNS name on that network, also its public address's host
+   * @param alias its DNS name on that network
    * @param genesis the genesis ID of the network it joins
-   * @param peers the {@code HOST:PORT} addresses it dials
+   * @param transport the transport it runs
+   * @param keySource where a P2P node's key comes from (ignored for WS)
+   * @param meshInterval its {@code --mesh-interval-ms}, or null for the node's default
    */
-  public NodeContainer(GossipNetwork network, String alias, String genesis, List<String> peers) {
+  public NodeContainer(
+      GossipNetwork network, String alias, String genesis, NodeTransport transport, KeySource keySource, Duration meshInterval) {
     super(DockerImageName.parse(NodeImage.name()));
     this.network = network;
     this.alias = alias;
     this.log = LoggerFactory.getLogger("node." + alias);
     this.address = network.nextAddress();
     this.genesis = genesis;
-    List<String> command = new ArrayList<>(List.of("run", "--transport", "ws", "--listen", "0.0.0.0:" + PORT, "--genesis", genesis));
-    for (String peer : peers) {
-      command.add("--peer");
-      command.add(peer);
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.keySource = Objects.requireNonNull(keySource, "keySource");
+    this.meshInterval = meshInterval;
+    if (transport == NodeTransport.P2P && keySource == KeySource.KEY_FILE) {
+      key = PrivateKey.generate();
+      // Mode 0600: the node refuses a key file that group or others can read.
+      withCopyToContainer(Transferable.of(PeerKeyFile.encodePem(key).getBytes(StandardCharsets.US_ASCII), 0600), KEY_PATH);
+    } else {
+      key = null;
     }
-    command.addAll(List.of("--public-address", "http://" + alias + ":" + PORT, "--demo-api"));
-    withCommand(command.toArray(String[]::new));
     withExposedPorts(PORT);
     withEnv("JDK_JAVA_OPTIONS", JAVA_OPTIONS);
     withCreateContainerCmdModifier(cmd -> cmd.withName(network.name() + "-" + alias).withHostName(alias));
@@ -85,13 +139,114 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * This node's {@code HOST:PORT} on the gossip network, as other nodes dial it.
+   * Sets the addresses the node dials ({@code --peer}), each as {@link #peerAddress()} of that node.
    *
-   * @param alias a node's alias
-   * @return {@code alias:PORT}
+   * @param peers the addresses
+   * @return this container
    */
-  public static String peerAddress(String alias) {
-    return alias + ":" + PORT;
+  public NodeContainer withPeers(List<String> peers) {
+    this.peers = List.copyOf(peers);
+    return this;
+  }
+
+  @Override
+  protected void configure() {
+    super.configure();
+    withCommand(command().toArray(String[]::new));
+  }
+
+  /** The node's command line (the same on every start of the container). */
+  private List<String> command() {
+    List<String> command =
+        new ArrayList<>(List.of("run", "--transport", transport.option(), "--listen", "0.0.0.0:" + PORT, "--genesis", genesis));
+    for (String peer : peers) {
+      command.add("--peer");
+      command.add(peer);
+    }
+    if (transport == NodeTransport.WS) {
+      command.addAll(List.of("--public-address", "http://" + alias + ":" + PORT));
+    } else if (keySource == KeySource.KEY_FILE) {
+      command.addAll(List.of("--key", KEY_PATH));
+    } else {
+      command.addAll(List.of("--data-dir", DATA_DIR));
+    }
+    if (meshInterval != null) {
+      command.addAll(List.of("--mesh-interval-ms", String.valueOf(meshInterval.toMillis())));
+    }
+    command.add("--demo-api");
+    return command;
+  }
+
+  /**
+   * The transport the node runs.
+   *
+   * @return the transport
+   */
+  public NodeTransport transport() {
+    return transport;
+  }
+
+  /**
+   * Where the node's P2P key comes from.
+   *
+   * @return the key source (meaningless for a WS node)
+   */
+  public KeySource keySource() {
+    return keySource;
+  }
+
+  /**
+   * The node's address on the gossip network.
+   *
+   * @return its IPv4 address there, the same after a partition or a restart
+   */
+  public String networkAddress() {
+    return address;
+  }
+
+  /**
+   * The node's peer ID: the one of the key the harness made, or, for a {@link KeySource#DATA_DIR}
+   * node, the one in its last {@code listening} line.
+   *
+   * @return the base58 peer ID
+   * @throws IllegalStateException for a WS node, or a data-dir node that has not started yet
+   */
+  public String peerId() {
+    if (transport != NodeTransport.P2P) {
+      throw new IllegalStateException(alias + " is a " + transport + " node: it has no peer ID");
+    }
+    if (key != null) {
+      return key.peerId().toBase58();
+    }
+    List<String> printed = listeningPeerIds();
+    if (printed.isEmpty()) {
+      throw new IllegalStateException(alias + " keeps its key in " + DATA_DIR + " and has not printed its peer ID yet");
+    }
+    return printed.getLast();
+  }
+
+  /**
+   * The address other nodes dial this one at ({@code --peer}).
+   *
+   * @return {@code alias:PORT} for WS; {@code /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>} for P2P
+   */
+  public String peerAddress() {
+    if (transport == NodeTransport.WS) {
+      return alias + ":" + PORT;
+    }
+    return "/ip4/" + address + "/tcp/" + PORT + "/p2p/" + peerId();
+  }
+
+  /**
+   * The address other nodes dial this one at, by its DNS alias on the gossip network.
+   *
+   * @return {@code alias:PORT} for WS; {@code /dns4/alias/tcp/PORT/p2p/<peer ID>} for P2P
+   */
+  public String dnsPeerAddress() {
+    if (transport == NodeTransport.WS) {
+      return alias + ":" + PORT;
+    }
+    return "/dns4/" + alias + "/tcp/" + PORT + "/p2p/" + peerId();
   }
 
   @Override
@@ -143,6 +298,24 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
+   * The {@code peerId} of every P2P {@code listening} line the node has printed, one per start of
+   * its container, in order.
+   *
+   * @return the peer IDs (empty for a WS node)
+   */
+  public List<String> listeningPeerIds() {
+    List<String> ids = new ArrayList<>();
+    Matcher m = ListeningWaitStrategy.LISTENING.matcher(getLogs(OutputFrame.OutputType.STDOUT));
+    while (m.find()) {
+      Matcher id = PEER_ID.matcher(m.group());
+      if (id.find()) {
+        ids.add(id.group(1));
+      }
+    }
+    return ids;
+  }
+
+  /**
    * How many {@code listening} lines the node has printed since its container was created (one
    * per start).
    *
@@ -153,17 +326,70 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * The node's HTTP API at its mapped port.
+   * The node's HTTP API at its mapped port: plain HTTP for a WS node, HTTP over libp2p to the peer
+   * ID of its last {@code listening} line for a P2P node.
    *
    * @return a client for it
    */
   public NodeHttp http() {
+    URI uri = mappedBase();
+    if (transport == NodeTransport.WS) {
+      return new WsNodeHttp(alias, uri, genesis);
+    }
+    List<String> printed = listeningPeerIds();
+    if (printed.isEmpty()) {
+      throw new IllegalStateException(alias + " has printed no peer ID");
+    }
+    Multiaddr mapped;
+    try {
+      mapped = Multiaddr.fromSocketAddress(new InetSocketAddress(InetAddress.getByName(uri.getHost()), uri.getPort()));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(alias + ": cannot resolve the Docker host " + uri.getHost(), e);
+    }
+    return new P2pNodeHttp(alias, mapped.withPeerId(PeerId.fromString(printed.getLast())), genesis);
+  }
+
+  /**
+   * The test host's way to the node's port.
+   *
+   * @return {@code http://HOST:MAPPED_PORT}
+   * @throws IllegalStateException if the node is not started
+   */
+  public URI mappedBase() {
     URI uri = baseUri;
     if (uri == null) {
       throw new IllegalStateException(alias + " is not started");
     }
-    return new NodeHttp(alias, uri, genesis);
+    return uri;
   }
+
+  /**
+   * A file of the container's file system, and its permission bits, as {@code docker cp} sees them
+   * (the container may be stopped).
+   *
+   * @param path the file's absolute path in the container
+   * @return its content and mode
+   */
+  public ContainerFile file(String path) {
+    try (InputStream archive = getDockerClient().copyArchiveFromContainerCmd(getContainerId(), path).exec();
+        TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+      TarArchiveEntry entry = tar.getNextEntry();
+      if (entry == null || !entry.isFile()) {
+        throw new IllegalStateException(alias + ": " + path + " is not a file");
+      }
+      return new ContainerFile(tar.readAllBytes(), entry.getMode() & 0777);
+    } catch (IOException e) {
+      throw new UncheckedIOException(alias + ": cannot copy " + path + " out of the container", e);
+    }
+  }
+
+  /**
+   * A file copied out of a container.
+   *
+   * @param content its bytes
+   * @param mode its permission bits ({@code 0600} is {@code rw-------})
+   */
+  public record ContainerFile(byte[] content, int mode) {}
 
   /** Cuts the node off the gossip network; its mapped HTTP port stays reachable. */
   public void disconnectFromNetwork() {

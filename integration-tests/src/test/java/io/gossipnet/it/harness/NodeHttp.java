@@ -3,38 +3,55 @@ package io.gossipnet.it.harness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * A node's HTTP API as the tests use it, over {@link HttpClient} to the container's mapped port:
- * {@code GET /status}, and the demo API ({@code --demo-api}) to broadcast a message and list the
- * IDs of the messages the node has received.
+ * A node's HTTP API as the tests use it: {@code GET /status}, and the demo API ({@code --demo-api})
+ * to broadcast a message on a tag and list the IDs of the messages the node has received.
  *
- * @param alias the node's alias, for messages
- * @param base {@code http://HOST:PORT} of the mapped port
- * @param genesis the node's genesis ID, part of the demo API's paths
+ * <p>Two flavours carry the same requests: {@link WsNodeHttp}, plain HTTP to the container's mapped
+ * port (a WS node serves its API on its Jetty server), and {@link P2pNodeHttp}, HTTP over libp2p
+ * from the test JVM's own libp2p host to the mapped port (a P2P node serves its API only there).
+ * An implementation supplies {@link #exchange}; the API's paths and JSON are read here, once.
  */
-public record NodeHttp(String alias, URI base, String genesis) {
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).version(HttpClient.Version.HTTP_1_1).build();
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+public interface NodeHttp {
+  /** The JSON reader of the answers. */
+  ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The node's alias, for messages.
+   *
+   * @return the alias
+   */
+  String alias();
+
+  /**
+   * The node's genesis ID, part of the demo API's paths.
+   *
+   * @return the genesis ID
+   */
+  String genesis();
+
+  /**
+   * Sends one request and returns the body of a 200 answer.
+   *
+   * @param method {@code GET} or {@code POST}
+   * @param target the path and query
+   * @param body the request body (empty for none)
+   * @return the answer's body as UTF-8 text
+   * @throws AssertionError if the node answered with another status
+   * @throws java.io.UncheckedIOException if the request could not be sent or answered
+   */
+  String exchange(String method, String target, byte[] body);
 
   /**
    * {@code GET /status}.
    *
    * @return the JSON object the node answered with 200
    */
-  public JsonNode status() {
-    return json(send(HttpRequest.newBuilder(base.resolve("/status")).GET()));
+  default JsonNode status() {
+    return json(exchange("GET", "/status", new byte[0]));
   }
 
   /**
@@ -42,10 +59,10 @@ public record NodeHttp(String alias, URI base, String genesis) {
    *
    * @return the number of peers the node is connected to
    */
-  public int peers() {
+  default int peers() {
     JsonNode peers = status().get("peers");
     if (peers == null || !peers.canConvertToInt()) {
-      throw new AssertionError(alias + ": /status has no integer \"peers\"");
+      throw new AssertionError(alias() + ": /status has no integer \"peers\"");
     }
     return peers.asInt();
   }
@@ -56,12 +73,23 @@ public record NodeHttp(String alias, URI base, String genesis) {
    * @param message the message bytes
    * @return the message ID the node answered (SHA-256 hex of the bytes)
    */
-  public String broadcast(byte[] message) {
-    JsonNode answer =
-        json(send(HttpRequest.newBuilder(demo("broadcast")).POST(HttpRequest.BodyPublishers.ofByteArray(message))));
+  default String broadcast(byte[] message) {
+    return broadcast(message, "TX");
+  }
+
+  /**
+   * {@code POST /v1/{genesis}/demo/broadcast?tag=TAG}: the node broadcasts the message on the tag
+   * (over P2P, TX goes over GossipSub and AV over the gossip streams).
+   *
+   * @param message the message bytes
+   * @param tag {@code TX} or {@code AV}
+   * @return the message ID the node answered (SHA-256 hex of the bytes)
+   */
+  default String broadcast(byte[] message, String tag) {
+    JsonNode answer = json(exchange("POST", demo("broadcast") + "?tag=" + tag, message));
     JsonNode id = answer.get("id");
     if (id == null || !id.isTextual()) {
-      throw new AssertionError(alias + ": broadcast answered without an \"id\": " + answer);
+      throw new AssertionError(alias() + ": broadcast answered without an \"id\": " + answer);
     }
     return id.asText();
   }
@@ -69,48 +97,31 @@ public record NodeHttp(String alias, URI base, String genesis) {
   /**
    * {@code GET /v1/{genesis}/demo/received}.
    *
-   * @return the IDs of the messages the node has received
+   * @return the IDs of the messages the node has received (or broadcast itself)
    */
-  public Set<String> received() {
-    JsonNode ids = json(send(HttpRequest.newBuilder(demo("received")).GET())).get("ids");
+  default Set<String> received() {
+    JsonNode ids = json(exchange("GET", demo("received"), new byte[0])).get("ids");
     if (ids == null || !ids.isArray()) {
-      throw new AssertionError(alias + ": received answered without an \"ids\" array");
+      throw new AssertionError(alias() + ": received answered without an \"ids\" array");
     }
     Set<String> result = new LinkedHashSet<>();
     ids.forEach(id -> result.add(id.asText()));
     return result;
   }
 
-  private URI demo(String action) {
-    return base.resolve("/v1/" + genesis + "/demo/" + action);
-  }
-
-  private String send(HttpRequest.Builder request) {
-    HttpRequest built = request.timeout(REQUEST_TIMEOUT).build();
-    try {
-      HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      if (response.statusCode() != 200) {
-        throw new AssertionError(
-            alias + ": " + built.method() + " " + built.uri().getPath() + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return response.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(alias + ": " + built.method() + " " + built.uri() + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private String demo(String action) {
+    return "/v1/" + genesis() + "/demo/" + action;
   }
 
   private JsonNode json(String body) {
     try {
       JsonNode node = JSON.readTree(body);
       if (node == null || !node.isObject()) {
-        throw new AssertionError(alias + ": expected a JSON object, got: " + body);
+        throw new AssertionError(alias() + ": expected a JSON object, got: " + body);
       }
       return node;
     } catch (IOException e) {
-      throw new AssertionError(alias + ": not JSON: " + body, e);
+      throw new AssertionError(alias() + ": not JSON: " + body, e);
     }
   }
 }

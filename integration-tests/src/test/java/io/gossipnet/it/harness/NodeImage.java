@@ -46,21 +46,29 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  *       modules.txt} for the same jar and JDK). It is cached in {@code target/node-image/runtime} and made again only when
  *       the module list or the JDK changes;
  *   <li>the shared libraries that runtime needs, found with {@code ldd} and copied to the same paths
- *       in the image, the dynamic loader among them, an {@code /etc/nsswitch.conf} and an empty
- *       {@code /tmp};
+ *       in the image, the dynamic loader among them, an {@code /etc/nsswitch.conf}, an empty
+ *       {@code /tmp} and an empty {@value #DATA_DIR} (a P2P node's {@code --data-dir}: {@code run}
+ *       writes its key there but does not create the directory);
  *   <li>the node's shaded jar ({@code node/target/gossipnet-node.jar}, system property {@code
  *       gossipnet.node.jar}).
  * </ol>
  *
  * <p>The Dockerfile is {@code integration-tests/src/test/docker/Dockerfile}; its entrypoint is
  * {@code java -jar /app/gossipnet-node.jar}. The image is built once per test JVM and tagged
- * {@code gossipnet-node:it-<hash>}, the hash taken over the node jar and the JDK, so that test runs
- * of different jars on one Docker daemon (two worktrees, say) never swap images under each other;
+ * {@code gossipnet-node:it-<hash>}, the hash taken over the node jar, the JDK, the Dockerfile and the
+ * image's directories, so that test runs of different jars or layouts on one Docker daemon (two
+ * worktrees, say) never swap images under each other;
  * Docker's layer cache makes a rebuild with unchanged inputs quick.
  */
 public final class NodeImage {
-  /** The repository of the built image; its tag is {@code it-} and a hash of the jar and the JDK. */
+  /** The repository of the built image; its tag is {@code it-} and a hash of the jar, the JDK and the layout. */
   public static final String REPOSITORY = "gossipnet-node";
+
+  /** An empty directory of the image for a node's {@code --data-dir}. */
+  public static final String DATA_DIR = "/data";
+
+  /** The empty directories of the image (each holds a {@code .keep} file: a build context has no empty directories). */
+  private static final List<String> EMPTY_DIRS = List.of("tmp", DATA_DIR.substring(1));
 
   /** Modules added to what {@code jdeps} finds: EC crypto (where still a module) and Unsafe users. */
   public static final Set<String> EXTRA_MODULES = Set.of("jdk.crypto.ec", "jdk.unsupported");
@@ -134,7 +142,9 @@ public final class NodeImage {
 
   private static String build() throws IOException, InterruptedException {
     Path jar = nodeJar();
-    String name = REPOSITORY + ":it-" + sha256(sha256(jar) + " " + Runtime.version()).substring(0, 16);
+    Path docker = dockerSources();
+    String layout = sha256(docker.resolve("Dockerfile")) + " " + EMPTY_DIRS;
+    String name = REPOSITORY + ":it-" + sha256(sha256(jar) + " " + Runtime.version() + " " + layout).substring(0, 16);
     Path work = workDir();
     Files.createDirectories(work);
 
@@ -144,8 +154,10 @@ public final class NodeImage {
     Path rootfs = work.resolve("rootfs");
     deleteRecursively(rootfs);
     Files.createDirectories(rootfs.resolve("etc"));
-    Files.createDirectories(rootfs.resolve("tmp"));
-    Files.writeString(rootfs.resolve("tmp/.keep"), "");
+    for (String dir : EMPTY_DIRS) {
+      Files.createDirectories(rootfs.resolve(dir));
+      Files.writeString(rootfs.resolve(dir + "/.keep"), "");
+    }
     Set<Path> libraries = sharedLibraries(runtime);
     for (Path lib : libraries) {
       Path target = rootfs.resolve(lib.toString().substring(1));
@@ -153,7 +165,6 @@ public final class NodeImage {
       // Follows symbolic links: the image gets the library's content under the name ldd printed.
       Files.copy(lib, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
-    Path docker = dockerSources();
     Files.copy(docker.resolve("nsswitch.conf"), rootfs.resolve("etc/nsswitch.conf"), StandardCopyOption.REPLACE_EXISTING);
     LOG.info("node image: runtime modules {}, shared libraries {}", modules, libraries);
 
