@@ -180,15 +180,16 @@ public final class DemoCommand implements Callable<Integer> {
       long duplicatesSuppressed, long duplicatesAtHandlers, long echoes, double p50Ms, double p99Ms, double maxMs,
       double msgsPerSecond, double seconds) {}
 
+  /** The human summary on stdout, or on stderr with {@code --json} (stdout is then JSON only). */
   private void print(Summary s) {
-    PrintStream out = System.out;
+    PrintStream out = json ? System.err : System.out;
     out.printf(Locale.ROOT, "nodes %d, fanout %d, messages %d of %d bytes%n", s.nodes, s.fanout, s.messages, s.size);
     out.printf(Locale.ROOT, "delivered %d of %d expected (%.2f %%)%n", s.delivered, s.expected, 100.0 * s.delivered / s.expected);
     out.printf(Locale.ROOT, "duplicates suppressed by the network filter: %d; seen twice by handlers: %d; echoes back to the origin: %d%n", s.duplicatesSuppressed, s.duplicatesAtHandlers, s.echoes);
     out.printf(Locale.ROOT, "propagation latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", s.p50Ms, s.p99Ms, s.maxMs);
     out.printf(Locale.ROOT, "throughput: %.0f deliveries/s over %.2f s%n", s.msgsPerSecond, s.seconds);
     if (json) {
-      out.printf(
+      System.out.printf(
           Locale.ROOT,
           "{\"nodes\":%d,\"fanout\":%d,\"messages\":%d,\"size\":%d,\"delivered\":%d,\"expected\":%d,"
               + "\"duplicates_suppressed\":%d,\"handler_duplicates\":%d,\"echoes\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"

@@ -12,7 +12,7 @@ class DemoCommandTest {
 
   @org.junit.jupiter.params.ParameterizedTest(name = "--transport {0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"mem", "p2p"})
-  void theDemoDeliversEveryMessageToEveryNodeAndEndsWithAJsonSummary(String transport) {
+  void theDemoDeliversEveryMessageToEveryNodeAndPrintsOnlyAJsonSummaryOnStdout(String transport) {
     PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code;
@@ -25,6 +25,7 @@ class DemoCommandTest {
     String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
     String json = lines[lines.length - 1];
     assertThat(code).isZero();
+    assertThat(lines).as("stdout with --json").hasSize(1);
     assertThat(json).startsWith("{").endsWith("}");
     assertThat(json).contains("\"delivered\":1400,").contains("\"expected\":1400,");
     assertThat(json).contains("\"p50_ms\":").contains("\"p99_ms\":").contains("\"msgs_per_s\":");
