@@ -183,4 +183,21 @@ class P2PNetworkTest {
     assertThat(post.status()).isEqualTo(405);
     assertThat(post.header("allow")).isEqualTo("GET");
   }
+
+  @Test
+  void peerHttpRequestsAreRateLimitedPerPeerIdWhateverAddressNamesThePeer() throws Exception {
+    P2PNetwork server = start(PrivateKey.generate(), listening().gossipFanout(0));
+    server.registerHttpHandler("/ping", java.util.Set.of("GET"), req -> HttpResponse.text(200, "pong"));
+    String listed = server.address().orElseThrow();
+    // The same peer at the same port, written with a DNS name: not the phonebook's entry.
+    String other = listed.replace("/ip4/127.0.0.1/", "/dns4/localhost/");
+    P2PNetwork client = start(PrivateKey.generate(), NetworkConfig.builder(GENESIS).gossipFanout(0).relayPeers(List.of(listed))
+        .connectionsRateLimitingCount(1).connectionsRateLimitingWindow(Duration.ofSeconds(60)));
+
+    assertThat(client.httpClient(other).send(HttpRequest.get("/ping")).bodyText()).isEqualTo("pong");
+    // One request per 60 s for this peer: the next one, through its listed address, would wait
+    // beyond the 10 s queueing timeout, so it is refused at once.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.httpClient(listed).send(HttpRequest.get("/ping")))
+        .isInstanceOf(io.gossipnet.core.http.PeerHttpClient.RateLimitedException.class);
+  }
 }

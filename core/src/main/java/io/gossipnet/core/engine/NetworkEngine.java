@@ -889,7 +889,22 @@ public class NetworkEngine implements GossipNode {
     if (http == null) {
       throw new UnsupportedOperationException("transport " + transport.networkType() + " has no HTTP client");
     }
-    return new RateLimitingHttpClient(http.client(address), phonebook);
+    return new RateLimitingHttpClient(http.client(address), phonebookKey(address), phonebook,
+        RateLimitingHttpClient.DEFAULT_QUEUEING_TIMEOUT, io.gossipnet.core.phonebook.Delayer.system());
+  }
+
+  /**
+   * The phonebook entry of the node at {@code address}: the address itself if listed, else the
+   * entry the transport considers the same node ({@link Transport#canonicalAddress}; over P2P the
+   * same peer ID at another multiaddr), else the address. The HTTP rate limit is kept per entry,
+   * so it is per peer ID over P2P whatever address a caller uses.
+   */
+  private String phonebookKey(String address) {
+    if (phonebook.contains(address)) {
+      return address;
+    }
+    String canonical = transport.canonicalAddress(address);
+    return phonebook.find(a -> transport.canonicalAddress(a).equals(canonical)).orElse(address);
   }
 
   // ---------------------------------------------------------------- misc

@@ -22,6 +22,7 @@ public final class RateLimitingHttpClient implements PeerHttpClient {
   public static final Duration DEFAULT_QUEUEING_TIMEOUT = Duration.ofSeconds(10);
 
   private final PeerHttpClient inner;
+  private final String key;
   private final Phonebook phonebook;
   private final Duration queueingTimeout;
   private final Delayer delayer;
@@ -41,7 +42,23 @@ public final class RateLimitingHttpClient implements PeerHttpClient {
    */
   public RateLimitingHttpClient(
       PeerHttpClient inner, Phonebook phonebook, Duration queueingTimeout, Delayer delayer) {
+    this(inner, inner.address(), phonebook, queueingTimeout, delayer);
+  }
+
+  /**
+   * Wraps {@code inner}, rate-limited under the phonebook entry {@code phonebookKey} (the entry of
+   * the node {@code inner} reaches, which may be written differently from its address).
+   *
+   * @param inner the raw client
+   * @param phonebookKey the phonebook address whose rate limit applies
+   * @param phonebook the phonebook whose clock and rate limit apply
+   * @param queueingTimeout the longest a request may be held back by the rate limit
+   * @param delayer how to wait (its {@link Delayer#sleep} is used)
+   */
+  public RateLimitingHttpClient(
+      PeerHttpClient inner, String phonebookKey, Phonebook phonebook, Duration queueingTimeout, Delayer delayer) {
     this.inner = Objects.requireNonNull(inner, "inner");
+    this.key = Objects.requireNonNull(phonebookKey, "phonebookKey");
     this.phonebook = Objects.requireNonNull(phonebook, "phonebook");
     this.queueingTimeout = Objects.requireNonNull(queueingTimeout, "queueingTimeout");
     this.delayer = Objects.requireNonNull(delayer, "delayer");
@@ -62,7 +79,7 @@ public final class RateLimitingHttpClient implements PeerHttpClient {
 
   @Override
   public HttpResponse send(HttpRequest request) throws IOException {
-    String addr = inner.address();
+    String addr = key;
     long deadline = phonebook.nanoTime() + queueingTimeout.toNanos();
     ConnectionWait w;
     while (true) {

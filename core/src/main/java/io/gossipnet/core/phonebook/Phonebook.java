@@ -289,6 +289,25 @@ public final class Phonebook {
     }
   }
 
+  /**
+   * The first address in the phonebook for which {@code sameNode} holds, if any: how a transport
+   * whose addresses name a node in several forms (a P2P multiaddr with the peer ID) finds the
+   * entry of that node.
+   */
+  public java.util.Optional<String> find(java.util.function.Predicate<String> sameNode) {
+    lock.lock();
+    try {
+      for (String addr : data.keySet()) {
+        if (sameNode.test(addr)) {
+          return java.util.Optional.of(addr);
+        }
+      }
+      return java.util.Optional.empty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The roles of {@code addr}; empty if it is not in the phonebook. */
   public Set<Role> roles(String addr) {
     lock.lock();

@@ -385,4 +385,12 @@ class PhonebookTest {
     }
     assertThat(pb.size()).isEqualTo(3);
   }
+
+  @Test
+  void findReturnsTheEntryThatNamesTheSameNodeOrNothing() {
+    Phonebook pb = phonebook();
+    pb.addPersistentPeers(List.of("/ip4/10.0.0.1/tcp/4190/p2p/QmA", "/ip4/10.0.0.2/tcp/4190/p2p/QmB"), "net", Role.RELAY);
+    assertThat(pb.find(a -> a.endsWith("/p2p/QmB"))).contains("/ip4/10.0.0.2/tcp/4190/p2p/QmB");
+    assertThat(pb.find(a -> a.endsWith("/p2p/QmC"))).isEmpty();
+  }
 }
