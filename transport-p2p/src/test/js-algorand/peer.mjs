@@ -17,7 +17,7 @@
 // - transactions over GossipSub topic algotx01, StrictNoSign, message ID = BLAKE2b-256(data);
 // - an HTTP handler under /algorand-http/1.0.0 (GET /js/hello) and an HTTP client over libp2p
 //   (@libp2p/http's; a request with a query is written by hand, see requestWithQuery).
-import './node20-polyfills.mjs'
+import '../../../../libp2p/src/test/js/node20-polyfills.mjs' // shared with the libp2p module's test peers
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
