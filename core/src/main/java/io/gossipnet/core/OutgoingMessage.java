@@ -38,7 +38,10 @@ public record OutgoingMessage(
     return IGNORE;
   }
 
-  /** Re-broadcast the message to every peer except its sender. */
+  /**
+   * Re-broadcast the message to every peer except its sender (in a hybrid node, on both of its
+   * networks).
+   */
   public static OutgoingMessage broadcast() {
     return BROADCAST;
   }

@@ -40,6 +40,7 @@ public class P2PNetwork extends NetworkEngine {
   private volatile P2PDiscovery discovery;
   private volatile java.util.function.BooleanSupplier participating = () -> false;
   private boolean subscribed;
+  private volatile java.util.function.BiConsumer<byte[], Peer> txBridge;
 
   /** A network with a fresh key and its own meter registry. */
   public P2PNetwork(NetworkConfig config) {
@@ -182,13 +183,56 @@ public class P2PNetwork extends NetworkEngine {
     if (from == null || from.equals(transport.peerId())) {
       return ValidationResult.ACCEPT;
     }
-    IncomingMessage msg = new IncomingMessage(senderOf(from), Tags.TX, m.data(), owner(), System.nanoTime(), false);
+    Peer sender = senderOf(from);
+    IncomingMessage msg = new IncomingMessage(sender, Tags.TX, m.data(), owner(), System.nanoTime(), false);
     OutgoingMessage out =
         multiplexer().hasValidator(Tags.TX.code()) ? multiplexer().validate(msg) : multiplexer().handle(msg);
-    return switch (out.action()) {
+    ValidationResult result = switch (out.action()) {
       case DISCONNECT -> ValidationResult.REJECT;
       case IGNORE -> ValidationResult.IGNORE;
       default -> ValidationResult.ACCEPT;
+    };
+    java.util.function.BiConsumer<byte[], Peer> bridge = txBridge;
+    if (result == ValidationResult.ACCEPT && bridge != null) {
+      try {
+        bridge.accept(m.data(), sender);
+      } catch (RuntimeException e) {
+        log.debug("accepted TX not bridged: {}", e.toString());
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Gives every TX from another peer that the TX validator (or handler) accepted on GossipSub to
+   * {@code bridge}, with its sender, on the GossipSub thread (so it must not block): a hybrid node
+   * relays it to its WS peers there (the seed's {@code BridgeP2PToWS}). Null removes it.
+   */
+  public void onTxAccepted(java.util.function.BiConsumer<byte[], Peer> bridge) {
+    this.txBridge = bridge;
+  }
+
+  /**
+   * What signs with this node's libp2p key: a hybrid node's WS identity challenge uses it, so the
+   * node has one identity (the key inside its peer ID) on both transports.
+   */
+  public io.gossipnet.core.identity.IdentitySigner identitySigner() {
+    return identitySigner(transport.p2pConfig().privateKey());
+  }
+
+  /** An {@link io.gossipnet.core.identity.IdentitySigner} over a libp2p Ed25519 key. */
+  public static io.gossipnet.core.identity.IdentitySigner identitySigner(io.gossipnet.libp2p.crypto.PrivateKey key) {
+    java.util.Objects.requireNonNull(key, "key");
+    return new io.gossipnet.core.identity.IdentitySigner() {
+      @Override
+      public byte[] publicKey() {
+        return key.publicKey().data();
+      }
+
+      @Override
+      public byte[] sign(byte[] message) {
+        return key.sign(message);
+      }
     };
   }
 

@@ -264,6 +264,20 @@ public class NetworkEngine implements GossipNode {
     return dialRelaysPass(target);
   }
 
+  /**
+   * Runs one pass of this engine's own mesh ({@link #meshPass(int)}) now, on the caller's thread:
+   * for a node that drives several engines from one mesher (a hybrid relay gives its child engines
+   * a {@link io.gossipnet.core.mesh.NoopMeshStrategy} and calls this on each in turn). Must not
+   * run concurrently with the engine's own mesher doing real passes.
+   *
+   * @param target the number of outgoing connections wanted; 0 still runs the pass (a P2P engine
+   *     refreshes its peerstore from the DHT)
+   * @return the outgoing plus pending connections after the pass
+   */
+  public final int meshPassNow(int target) {
+    return meshPass(target);
+  }
+
   /** The engine's clock, in nanoseconds (only differences matter). */
   LongSupplier clock() {
     return clock;
@@ -432,7 +446,13 @@ public class NetworkEngine implements GossipNode {
       case DISCONNECT -> peer.close(out.reason() == null ? DisconnectReason.BAD_DATA : out.reason());
       case BROADCAST -> {
         try {
-          send(tag, msg.data(), false, peer);
+          // In a hybrid node the owner is the hybrid: the message goes to every network of the
+          // node, not only the one it came in on.
+          if (owner != this) {
+            owner.broadcast(tag, msg.data(), false, peer);
+          } else {
+            send(tag, msg.data(), false, peer);
+          }
         } catch (GossipException e) {
           log.debug("re-broadcast of {} dropped: {}", tag, e.getMessage());
         }
@@ -494,9 +514,10 @@ public class NetworkEngine implements GossipNode {
           break;
         }
       }
-      // Without a key of our own (no identity at all) there is no tie-break: the first one stays.
-      boolean preferOutgoing = selfKey != null && Arrays.compareUnsigned(selfKey, key) < 0;
-      if (holder == null || holder.outgoing() == candidate.outgoing() || candidate.outgoing() != preferOutgoing) {
+      if (holder == null && identityTracker.holder(key) instanceof WsPeer other && other != candidate && !other.isClosed()) {
+        holder = other; // held by the other network of a hybrid node
+      }
+      if (holder == null || !candidateWins(holder, candidate, key)) {
         loser = candidate;
       } else {
         identityTracker.removeIdentity(holder);
@@ -514,6 +535,21 @@ public class NetworkEngine implements GossipNode {
       candidate.close(DisconnectReason.DUPLICATE_CONNECTION);
     }
     return false;
+  }
+
+  /**
+   * Which of two connections to the same node stays, decided so that both nodes keep the same one:
+   * of two dialed from opposite sides, the one dialed by the node with the smaller key (without a
+   * key of our own, the incoming one: the remote has a key and keeps the one it dialed); of two dialed from the same side
+   * over different networks (a hybrid node), the WebSocket one, which the hybrid mesh prefers; else
+   * the first.
+   */
+  private boolean candidateWins(WsPeer holder, WsPeer candidate, byte[] key) {
+    if (holder.outgoing() != candidate.outgoing()) {
+      boolean preferOutgoing = selfKey != null && Arrays.compareUnsigned(selfKey, key) < 0;
+      return candidate.outgoing() == preferOutgoing;
+    }
+    return !holder.networkType().equals(candidate.networkType()) && "ws".equals(candidate.networkType());
   }
 
   private boolean peersContains(WsPeer p) {
@@ -1126,7 +1162,11 @@ public class NetworkEngine implements GossipNode {
       return this;
     }
 
-    /** The node handlers see as {@code msg.network()} (the hybrid that holds this engine). */
+    /**
+     * The node handlers see as {@code msg.network()} (the hybrid that holds this engine). A
+     * handler's {@code BROADCAST} action then goes through the owner's {@link
+     * GossipNode#broadcast}, so it reaches every network of the node.
+     */
     public Builder owner(GossipNode node) {
       this.owner = node;
       return this;

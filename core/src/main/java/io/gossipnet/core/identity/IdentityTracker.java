@@ -22,6 +22,14 @@ public interface IdentityTracker {
   /** Releases every key {@code peer} holds; keys held by other peers are left alone. */
   void removeIdentity(Object peer);
 
+  /**
+   * The peer holding {@code publicKey}, or null (always null for a tracker that records nothing).
+   * The engines of a hybrid node use it to find a duplicate held by the other network.
+   */
+  default Object holder(byte[] publicKey) {
+    return null;
+  }
+
   /** A new, empty thread-safe tracker keyed by public key (seed: {@code publicKeyIdentTracker}). */
   static IdentityTracker create() {
     return new PublicKeyIdentityTracker();

@@ -61,6 +61,7 @@ public final class PublicKeyIdentityTracker implements IdentityTracker {
   }
 
   /** The peer holding {@code publicKey}, or null. */
+  @Override
   public Object holder(byte[] publicKey) {
     Objects.requireNonNull(publicKey, "publicKey");
     synchronized (lock) {
