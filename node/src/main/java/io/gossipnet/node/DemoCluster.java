@@ -1,5 +1,6 @@
 package io.gossipnet.node;
 
+import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.engine.NetworkEngine;
 import io.gossipnet.core.memory.LinkConditions;
@@ -12,10 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** The N nodes of {@code gossipnet demo}, over the in-memory transport or real WebSockets. */
+/** The N nodes of {@code gossipnet demo}, over the in-memory transport, WebSockets, libp2p or both. */
 interface DemoCluster extends AutoCloseable {
   /** Node {@code i}. */
-  NetworkEngine node(int i);
+  GossipNode node(int i);
+
+  /** The engines behind node {@code i}: one, or a hybrid node's WS and P2P engines. */
+  List<NetworkEngine> engines(int i);
 
   /** Starts every node. */
   void start();
@@ -31,8 +35,13 @@ interface DemoCluster extends AutoCloseable {
     MemoryCluster c = MemoryCluster.builder(n).fanout(fanout).conditions(conditions).config(config).build();
     return new DemoCluster() {
       @Override
-      public NetworkEngine node(int i) {
+      public GossipNode node(int i) {
         return c.node(i);
+      }
+
+      @Override
+      public List<NetworkEngine> engines(int i) {
+        return List.of(c.node(i));
       }
 
       @Override
@@ -79,24 +88,31 @@ interface DemoCluster extends AutoCloseable {
               .meshInterval(Duration.ofSeconds(2));
       nodes.add(new io.gossipnet.p2p.P2PNetwork(config.apply(b).build(), keys.get(i), new SimpleMeterRegistry()));
     }
-    return over(nodes, fanout, "P2P", e -> true);
+    return over(nodes, List::of, fanout, "P2P", e -> true);
   }
 
   /**
    * A cluster of already built engines; the mesh is formed when every node has min(fanout, n - 1)
    * peers and {@code settled} holds for it.
    */
-  private static DemoCluster over(List<NetworkEngine> nodes, int fanout, String name, java.util.function.Predicate<NetworkEngine> settled) {
+  private static <N extends GossipNode> DemoCluster over(
+      List<N> nodes, java.util.function.Function<N, List<NetworkEngine>> enginesOf, int fanout, String name,
+      java.util.function.Predicate<NetworkEngine> settled) {
     int n = nodes.size();
     return new DemoCluster() {
       @Override
-      public NetworkEngine node(int i) {
+      public GossipNode node(int i) {
         return nodes.get(i);
       }
 
       @Override
+      public List<NetworkEngine> engines(int i) {
+        return enginesOf.apply(nodes.get(i));
+      }
+
+      @Override
       public void start() {
-        for (NetworkEngine e : nodes) {
+        for (N e : nodes) {
           e.start();
         }
       }
@@ -107,11 +123,13 @@ interface DemoCluster extends AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
           boolean ok = true;
-          for (NetworkEngine e : nodes) {
-            if (e.connectedPeers().size() < want) {
+          for (N node : nodes) {
+            List<NetworkEngine> engines = enginesOf.apply(node);
+            int peers = engines.stream().mapToInt(e -> e.connectedPeers().size()).sum();
+            if (peers < want) {
               ok = false;
-              e.requestConnectOutgoing(false);
-            } else if (!settled.test(e)) {
+              node.requestConnectOutgoing(false);
+            } else if (!engines.stream().allMatch(settled)) {
               ok = false;
             }
           }
@@ -133,7 +151,7 @@ interface DemoCluster extends AutoCloseable {
       @Override
       public void close() {
         List<Thread> stoppers = new ArrayList<>();
-        for (NetworkEngine e : nodes) {
+        for (N e : nodes) {
           stoppers.add(Thread.ofVirtual().start(e::stop));
         }
         for (Thread t : stoppers) {
@@ -173,7 +191,46 @@ interface DemoCluster extends AutoCloseable {
     }
     // Duplicate connections (two nodes dialing each other) are resolved once every connection
     // proved its identity; the mesh counts as formed only then.
-    return over(nodes, fanout, "WebSocket",
-        e -> !e.config().enableIdentityChallenge() || e.connectedPeers().stream().allMatch(p -> p.identityVerified()));
+    return over(nodes, List::of, fanout, "WebSocket", DemoCluster::identitiesVerified);
+  }
+
+  private static boolean identitiesVerified(NetworkEngine e) {
+    return !e.config().enableIdentityChallenge() || e.connectedPeers().stream().allMatch(p -> p.identityVerified());
+  }
+
+  /**
+   * Hybrid nodes on loopback (a WS and a P2P port each, keys made up front). Each lists the others,
+   * the even-numbered ones by their WS address and the odd-numbered ones by their P2P multiaddr, so
+   * the hybrid relay mesh dials WS first and fills the fanout over P2P, and messages cross between
+   * the two transports.
+   */
+  static DemoCluster hybrid(int n, int fanout, UnaryOperator<NetworkConfig.Builder> config) {
+    List<Integer> wsPorts = new ArrayList<>();
+    List<Integer> p2pPorts = new ArrayList<>();
+    List<io.gossipnet.p2p.P2PConfig> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      wsPorts.add(io.gossipnet.testkit.FreePorts.loopback());
+      p2pPorts.add(io.gossipnet.testkit.FreePorts.loopback());
+      keys.add(io.gossipnet.p2p.P2PConfig.defaults());
+    }
+    List<io.gossipnet.hybrid.HybridNetwork> nodes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<String> others = new ArrayList<>();
+      for (int j = 0; j < n; j++) {
+        if (j != i) {
+          others.add(j % 2 == 0 ? "127.0.0.1:" + wsPorts.get(j) : "/ip4/127.0.0.1/tcp/" + p2pPorts.get(j) + "/p2p/" + keys.get(j).peerId());
+        }
+      }
+      NetworkConfig.Builder b =
+          NetworkConfig.builder("demo-v1")
+              .listenAddress("127.0.0.1:" + wsPorts.get(i))
+              .publicAddress("http://127.0.0.1:" + wsPorts.get(i))
+              .relayPeers(others)
+              .gossipFanout(fanout)
+              .meshInterval(Duration.ofSeconds(2));
+      nodes.add(new io.gossipnet.hybrid.HybridNetwork(io.gossipnet.hybrid.HybridConfig.builder(config.apply(b).build())
+          .p2pListenAddress("127.0.0.1:" + p2pPorts.get(i)).p2p(keys.get(i)).build()));
+    }
+    return over(nodes, h -> List.of(h.ws(), h.p2p()), fanout, "hybrid", DemoCluster::identitiesVerified);
   }
 }

@@ -43,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "200", description = "payload size in bytes, at least 16 (default ${DEFAULT-VALUE})")
   int size;
 
-  @Option(names = "--transport", defaultValue = "mem", description = "transport: mem, ws or p2p (default ${DEFAULT-VALUE})")
+  @Option(names = "--transport", defaultValue = "mem", description = "transport: mem, ws, p2p or hybrid (default ${DEFAULT-VALUE})")
   String transport;
 
   @Option(names = "--latency-ms", defaultValue = "0", description = "one-way link latency for the mem transport")
@@ -63,8 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("demo: need --nodes >= 2, --fanout >= 1, --messages >= 1, --size >= 16");
       return 2;
     }
-    if (!transport.equals("mem") && !transport.equals("ws") && !transport.equals("p2p")) {
-      System.err.println("demo: unknown transport '" + transport + "' (available: mem, ws, p2p)");
+    if (!List.of("mem", "ws", "p2p", "hybrid").contains(transport)) {
+      System.err.println("demo: unknown transport '" + transport + "' (available: mem, ws, p2p, hybrid)");
       return 2;
     }
     PrintStream err = System.err;
@@ -81,9 +81,11 @@ public final class DemoCommand implements Callable<Integer> {
             ? DemoCluster.websocket(nodes, fanout, tuning)
             : transport.equals("p2p")
             ? DemoCluster.p2p(nodes, fanout, tuning)
+            : transport.equals("hybrid")
+            ? DemoCluster.hybrid(nodes, fanout, tuning)
             : DemoCluster.memory(nodes, fanout, io.gossipnet.core.memory.LinkConditions.PERFECT.withLatency(Duration.ofMillis(latencyMs)), tuning)) {
       for (int i = 0; i < nodes; i++) {
-        NetworkEngine node = cluster.node(i);
+        GossipNode node = cluster.node(i);
         ConcurrentHashMap<Long, Boolean> mine = seen[i];
         int index = i;
         node.registerHandlers(
@@ -144,7 +146,9 @@ public final class DemoCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "\rdemo: sent %d/%d, delivered %d/%d   %n", sent.get(), messages, delivered.sum(), expected);
       double filtered = 0;
       for (int i = 0; i < nodes; i++) {
-        filtered += cluster.node(i).metrics().duplicateMessagesReceived.count();
+        for (NetworkEngine e : cluster.engines(i)) {
+          filtered += e.metrics().duplicateMessagesReceived.count();
+        }
       }
       long got = delivered.sum();
       double seconds = elapsed / 1e9;

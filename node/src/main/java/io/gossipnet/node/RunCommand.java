@@ -2,7 +2,11 @@ package io.gossipnet.node;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.hybrid.HybridConfig;
+import io.gossipnet.hybrid.HybridNetwork;
+import io.gossipnet.hybrid.HybridTransportModule;
 import io.gossipnet.core.Peer;
 import io.gossipnet.core.PeerOption;
 import io.gossipnet.core.http.HttpResponse;
@@ -31,17 +35,20 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run one node until interrupted (SIGTERM/SIGINT).")
 public final class RunCommand implements Callable<Integer> {
-  @Option(names = "--transport", defaultValue = "ws", description = "transport: ws or p2p (default ${DEFAULT-VALUE})")
+  @Option(names = "--transport", defaultValue = "ws", description = "transport: ws, p2p or hybrid (default ${DEFAULT-VALUE})")
   String transport;
 
-  @Option(names = "--key", description = "p2p: the PEM PKCS#8 Ed25519 peer key file (must exist)")
+  @Option(names = "--key", description = "p2p, hybrid: the PEM PKCS#8 Ed25519 peer key file (must exist)")
   java.nio.file.Path keyFile;
 
-  @Option(names = "--data-dir", description = "p2p: where peerIDPrivKey.key is read, or created and kept")
+  @Option(names = "--data-dir", description = "p2p, hybrid: where peerIDPrivKey.key is read, or created and kept")
   java.nio.file.Path dataDir;
 
-  @Option(names = "--dht", description = "p2p: enable DHT providers (EnableDHTProviders)")
+  @Option(names = "--dht", description = "p2p, hybrid: enable DHT providers (EnableDHTProviders)")
   boolean dht;
+
+  @Option(names = "--p2p-listen", defaultValue = "", description = "hybrid: HOST:PORT the P2P side listens on (--listen is the WS side)")
+  String p2pListen;
 
   @Option(names = "--listen", required = true, description = "HOST:PORT to listen on (port 0: any free port)")
   String listen;
@@ -49,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--genesis", required = true, description = "the network's genesis ID")
   String genesis;
 
-  @Option(names = "--peer", description = "HOST:PORT of a relay to connect to (repeatable; retried until up)")
+  @Option(names = "--peer", description = "a relay to connect to: HOST:PORT (ws), /ip4/.../p2p/<id> (p2p); hybrid takes both (repeatable; retried until up)")
   List<String> peers = new ArrayList<>();
 
   @Option(names = "--public-address", defaultValue = "", description = "the URL other nodes reach this one at (e.g. http://node1:4160)")
@@ -69,8 +76,12 @@ public final class RunCommand implements Callable<Integer> {
     if (System.getProperty("org.slf4j.simpleLogger.log.io.gossipnet") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.io.gossipnet", "info");
     }
-    if (!transport.equals("ws") && !transport.equals("p2p")) {
-      System.err.println("run: unknown transport '" + transport + "' (available: ws, p2p)");
+    if (!List.of("ws", "p2p", "hybrid").contains(transport)) {
+      System.err.println("run: unknown transport '" + transport + "' (available: ws, p2p, hybrid)");
+      return 2;
+    }
+    if (transport.equals("hybrid") == p2pListen.isEmpty()) {
+      System.err.println("run: --p2p-listen is " + (p2pListen.isEmpty() ? "required with" : "only for") + " --transport hybrid");
       return 2;
     }
     NetworkConfig config;
@@ -89,7 +100,9 @@ public final class RunCommand implements Callable<Integer> {
       return 2;
     }
     Injector injector;
-    if (transport.equals("p2p")) {
+    if (transport.equals("ws")) {
+      injector = Guice.createInjector(new WsTransportModule(config, WsConfig.defaults()));
+    } else {
       io.gossipnet.p2p.P2PConfig p2p;
       try {
         p2p = io.gossipnet.p2p.P2PConfig.builder().key(keyFile, dataDir, dataDir != null).dhtProviders(dht).build();
@@ -97,11 +110,19 @@ public final class RunCommand implements Callable<Integer> {
         System.err.println("run: " + e.getMessage());
         return 2;
       }
-      injector = Guice.createInjector(new io.gossipnet.p2p.P2pTransportModule(config, p2p));
-    } else {
-      injector = Guice.createInjector(new WsTransportModule(config, WsConfig.defaults()));
+      if (transport.equals("p2p")) {
+        injector = Guice.createInjector(new io.gossipnet.p2p.P2pTransportModule(config, p2p));
+      } else {
+        try {
+          injector = Guice.createInjector(new HybridTransportModule(
+              HybridConfig.builder(config).p2pListenAddress(p2pListen).p2p(p2p).build()));
+        } catch (IllegalArgumentException e) {
+          System.err.println("run: " + e.getMessage());
+          return 2;
+        }
+      }
     }
-    NetworkEngine net = (NetworkEngine) injector.getInstance(io.gossipnet.core.GossipNode.class);
+    GossipNode net = injector.getInstance(GossipNode.class);
     net.registerHttpHandler("/status", req -> HttpResponse.json(200, status(net)));
     if (demoApi) {
       new DemoApi(net).install();
@@ -120,6 +141,10 @@ public final class RunCommand implements Callable<Integer> {
     if (net instanceof io.gossipnet.p2p.P2PNetwork p) {
       out.println("{\"event\":\"listening\",\"network\":\"p2p\",\"peerId\":" + Json.str(p.transport().p2pConfig().peerId())
           + ",\"addrs\":[" + Json.str(net.address().orElse("")) + "]}");
+    } else if (net instanceof HybridNetwork h) {
+      out.println("{\"event\":\"listening\",\"network\":\"hybrid\",\"address\":" + Json.str(h.address().orElse(""))
+          + ",\"peerId\":" + Json.str(h.p2p().transport().p2pConfig().peerId())
+          + ",\"addrs\":[" + Json.str(h.p2pAddress().orElse("")) + "]}");
     } else {
       out.println("{\"event\":\"listening\",\"address\":" + Json.str(net.address().orElse("")) + "}");
     }
@@ -138,12 +163,13 @@ public final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  static String status(NetworkEngine net) {
+  static String status(GossipNode net) {
     List<Peer> in = net.getPeers(PeerOption.CONNECTED_IN);
     List<Peer> out = net.getPeers(PeerOption.CONNECTED_OUT);
+    String type = net instanceof NetworkEngine e ? e.transport().networkType() : net instanceof HybridNetwork ? "hybrid" : "unknown";
     return "{\"genesis\":" + Json.str(net.genesisId())
         + ",\"address\":" + Json.str(net.address().orElse(""))
-        + ",\"network\":" + Json.str(net.transport().networkType())
+        + ",\"network\":" + Json.str(type)
         + ",\"peers\":" + (in.size() + out.size())
         + ",\"peersIn\":" + in.size()
         + ",\"peersOut\":" + out.size() + "}";

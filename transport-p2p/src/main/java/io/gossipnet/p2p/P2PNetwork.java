@@ -41,6 +41,7 @@ public class P2PNetwork extends NetworkEngine {
   private volatile java.util.function.BooleanSupplier participating = () -> false;
   private boolean subscribed;
   private volatile java.util.function.BiConsumer<byte[], Peer> txBridge;
+  private final io.micrometer.core.instrument.Counter duplicateTx;
 
   /** A network with a fresh key and its own meter registry. */
   public P2PNetwork(NetworkConfig config) {
@@ -65,6 +66,10 @@ public class P2PNetwork extends NetworkEngine {
       throw new IllegalArgumentException("a P2PNetwork runs over a P2PTransport, not " + super.transport().getClass().getName());
     }
     this.transport = p;
+    this.duplicateTx = io.micrometer.core.instrument.Counter.builder("gossipnet.p2p.tx.duplicate")
+        .tag("network", metrics().network())
+        .description("TX from GossipSub already seen by the node's incoming duplicate filter")
+        .register(metrics().registry());
     int fanout = config().gossipFanout();
     p.onHostBuilt(host -> {
       GossipSub g = GossipSub.start(host, GossipSubDerivation.config(fanout));
@@ -175,13 +180,20 @@ public class P2PNetwork extends NetworkEngine {
 
   /**
    * The TX topic's validator (the seed's {@code txTopicValidator}): our own messages are accepted;
-   * others go to the TX validator, or else the TX handler, whose action decides: accept (and
+   * a TX the node's incoming duplicate filter has seen (over another network of a hybrid node) is
+   * ignored and counted in {@code gossipnet.p2p.tx.duplicate}; others go to the TX validator, or else the TX handler, whose action decides: accept (and
    * forward), ignore, or disconnect = reject (the sender is scored, not disconnected).
    */
   private ValidationResult validateTx(PubsubMessage m) {
     PeerId from = m.receivedFrom() != null ? m.receivedFrom() : m.from();
     if (from == null || from.equals(transport.peerId())) {
       return ValidationResult.ACCEPT;
+    }
+    io.gossipnet.core.filter.IncomingDuplicateFilter seen = incomingFilter();
+    if (seen != null && seen.isDuplicate(Tags.TX, m.data())) {
+      // Already handled (in a hybrid node, received over WS first and relayed through the node).
+      duplicateTx.increment();
+      return ValidationResult.IGNORE;
     }
     Peer sender = senderOf(from);
     IncomingMessage msg = new IncomingMessage(sender, Tags.TX, m.data(), owner(), System.nanoTime(), false);

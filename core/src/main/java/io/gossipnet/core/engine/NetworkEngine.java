@@ -980,7 +980,12 @@ public class NetworkEngine implements GossipNode {
     return transport.networkType();
   }
 
-  IncomingDuplicateFilter incomingFilter() {
+  /**
+   * The incoming duplicate filter (shared by the engines of a hybrid node), or null when off: a
+   * transport's network that delivers messages outside the read loops (P2P's GossipSub TX) records
+   * them here too, so a message arriving over both networks is handled once.
+   */
+  protected IncomingDuplicateFilter incomingFilter() {
     return incomingFilter;
   }
 
