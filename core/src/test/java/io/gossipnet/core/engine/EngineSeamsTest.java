@@ -147,6 +147,51 @@ class EngineSeamsTest {
   }
 
   @Test
+  void theBroadcastActionOfAnOwnedEngineGoesThroughTheOwnersBroadcast() throws Exception {
+    List<String> ownerCalls = new CopyOnWriteArrayList<>();
+    NetworkEngine sibling = start(NetworkEngine.builder(config("s"), net.transport("s")).build());
+    AtomicReference<NetworkEngine> childRef = new AtomicReference<>();
+    // A stand-in for a hybrid: its broadcast goes to the child (skipping the sender) and a sibling.
+    NetworkEngine hybridStandIn = new NetworkEngine(NetworkEngine.builder(config("h"), net.transport("h"))) {
+      @Override
+      public void broadcast(Tag tag, byte[] data, boolean wait, Peer except) {
+        ownerCalls.add(tag.name());
+        childRef.get().broadcast(tag, data, wait, except);
+        sibling.broadcast(tag, data, wait, except);
+      }
+    };
+    NetworkEngine child = start(NetworkEngine.builder(config("a"), net.transport("a")).owner(hybridStandIn).build());
+    childRef.set(child);
+    child.registerHandlers(List.of(new TaggedHandler(Tags.AV, m -> OutgoingMessage.broadcast())));
+    StubPeer x = stub(child, "x", HandshakeIdentity.NONE);
+    StubPeer y = stub(child, "y", HandshakeIdentity.NONE);
+    StubPeer z = stub(sibling, "z", HandshakeIdentity.NONE);
+    await().atMost(WAIT).until(() -> child.connectedPeers().size() == 2 && sibling.connectedPeers().size() == 1);
+
+    x.send(Tags.AV, new byte[] {5});
+
+    assertThat(y.receive(Tags.AV, WAIT).payload()).containsExactly(5);
+    assertThat(z.receive(Tags.AV, WAIT).payload()).as("the owner's other network gets it too").containsExactly(5);
+    assertThat(ownerCalls).containsExactly("AV");
+    assertThat(x.receive(Tags.AV, Duration.ofMillis(200))).as("not back to the sender").isNull();
+  }
+
+  @Test
+  void meshPassNowRunsTheEnginesOwnPassOnTheCallersThread() {
+    List<Integer> targets = new CopyOnWriteArrayList<>();
+    NetworkEngine node = new NetworkEngine(NetworkEngine.builder(config("m"), net.transport("m"))
+        .meshStrategy(io.gossipnet.core.mesh.NoopMeshStrategy.INSTANCE)) {
+      @Override
+      protected int meshPass(int target) {
+        targets.add(target);
+        return 7;
+      }
+    };
+    assertThat(node.meshPassNow(3)).isEqualTo(7);
+    assertThat(targets).containsExactly(3);
+  }
+
+  @Test
   void broadcastRelayAndTheBroadcastActionAllGoThroughTheRoutingMethod() throws Exception {
     List<Tag> routed = new CopyOnWriteArrayList<>();
     NetworkConfig relaying = NetworkConfig.builder("test-genesis").listenAddress("mem://a").publicAddress("mem://a").build();
