@@ -11,7 +11,7 @@ import picocli.CommandLine;
 class DemoCommandTest {
 
   @org.junit.jupiter.params.ParameterizedTest(name = "--transport {0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"mem", "p2p"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"mem", "p2p", "hybrid"})
   void theDemoDeliversEveryMessageToEveryNodeAndPrintsOnlyAJsonSummaryOnStdout(String transport) {
     PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
