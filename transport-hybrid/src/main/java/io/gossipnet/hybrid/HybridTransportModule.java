@@ -5,6 +5,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.NetworkConfig;
+import com.google.inject.multibindings.OptionalBinder;
+import io.gossipnet.core.identity.IdentitySigner;
 import io.gossipnet.core.identity.IdentityTracker;
 import io.gossipnet.guice.GossipCoreModule;
 import io.gossipnet.guice.GossipNodeService;
@@ -19,8 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * GossipNodeService}) and binds one {@link HybridNetwork} singleton as the unqualified {@link
  * GossipNode}, its {@link HybridConfig#network()} as {@link NetworkConfig}, and its two networks
  * as {@code @Named("ws") GossipNode} ({@link WsNetwork}) and {@code @Named("p2p") GossipNode}
- * ({@link P2PNetwork}). The WS identity challenge signs with the libp2p key of {@link
- * HybridConfig#p2p()}; the bound {@code IdentitySigner} is not used. Building the injector does no
+ * ({@link P2PNetwork}), and the {@link IdentitySigner} to the libp2p key of {@link
+ * HybridConfig#p2p()}, which the WS identity challenge signs with. Building the injector does no
  * I/O: both networks listen when the service starts.
  *
  * <pre>{@code
@@ -47,6 +49,9 @@ public final class HybridTransportModule extends AbstractModule {
     bind(NetworkConfig.class).toInstance(config.network());
     bind(HybridConfig.class).toInstance(config);
     bind(GossipNode.class).to(HybridNetwork.class);
+    OptionalBinder.newOptionalBinder(binder(), IdentitySigner.class)
+        .setBinding()
+        .toInstance(P2PNetwork.identitySigner(config.p2p().privateKey()));
   }
 
   @Provides

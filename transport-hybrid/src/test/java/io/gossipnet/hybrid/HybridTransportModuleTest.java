@@ -45,6 +45,8 @@ class HybridTransportModuleTest {
     assertThat(injector.getInstance(WsNetwork.class)).isSameAs(hybrid.ws());
     assertThat(injector.getInstance(P2PNetwork.class)).isSameAs(hybrid.p2p());
     assertThat(injector.getInstance(NetworkConfig.class)).isSameAs(config.network());
+    assertThat(injector.getInstance(io.gossipnet.core.identity.IdentitySigner.class).publicKey())
+        .as("the node's signer is its libp2p key").isEqualTo(config.p2p().privateKey().publicKey().data());
     assertThat(hybrid.address()).as("building the injector does no I/O").isEmpty();
 
     GossipNodeService service = injector.getInstance(GossipNodeService.class);
