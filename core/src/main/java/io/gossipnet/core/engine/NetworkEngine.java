@@ -783,7 +783,7 @@ public class NetworkEngine implements GossipNode {
         String knownIdentity = dialedIdentities.get(canonical);
         if (canonical.equals(self)
             || connected.contains(canonical)
-            || (knownIdentity != null && connectedIdentities.contains(knownIdentity))
+            || (knownIdentity != null && (connectedIdentities.contains(knownIdentity) || heldByAnotherNetwork(knownIdentity)))
             || !dialing.add(canonical)) {
           continue;
         }
@@ -792,6 +792,15 @@ public class NetworkEngine implements GossipNode {
       }
     }
     return count(true) + dialing.size();
+  }
+
+  /**
+   * Whether a live peer of another network of this node (a hybrid's other engine, through the
+   * shared tracker) holds the identity {@code hexKey}: then dialing it again here would only make a
+   * duplicate.
+   */
+  private boolean heldByAnotherNetwork(String hexKey) {
+    return identityTracker.holder(HexFormat.of().parseHex(hexKey)) instanceof WsPeer p && p.network() != this && !p.isClosed();
   }
 
   private void dial(String addr, String canonical) {
