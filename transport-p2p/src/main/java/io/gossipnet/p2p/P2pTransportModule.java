@@ -14,10 +14,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Guice bindings of the P2P transport. It installs {@link GossipCoreModule} (handlers, meter
  * registry, identity tracker, {@link GossipNodeService}) and binds one {@link P2PNetwork}
- * singleton as {@code @Named("p2p") GossipNode}; alone ({@link #P2pTransportModule(NetworkConfig,
- * P2PConfig)}) also as the unqualified {@link GossipNode} with its {@link NetworkConfig}, inside a
- * hybrid node ({@link #asChild}) leaving those to the hybrid module. Building the injector does
- * no I/O: the host listens when the service starts.
+ * singleton as the node's {@link GossipNode} and as {@code @Named("p2p") GossipNode}, with its
+ * {@link NetworkConfig}. A node on both networks uses {@code transport-hybrid}'s {@code
+ * HybridTransportModule} instead. Building the injector does no I/O: the host listens when the
+ * service starts.
  *
  * <pre>{@code
  * P2PConfig p2p = P2PConfig.builder().privateKey(PeerKeyFile.obtain(null, dataDir, true)).build();
@@ -28,31 +28,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class P2pTransportModule extends AbstractModule {
   private final NetworkConfig config;
   private final P2PConfig p2p;
-  private final boolean standalone;
 
-  /** Bindings for these settings, the P2P network being the node's only network. */
+  /** Bindings for these settings. */
   public P2pTransportModule(NetworkConfig config, P2PConfig p2p) {
-    this(config, p2p, true);
-  }
-
-  private P2pTransportModule(NetworkConfig config, P2PConfig p2p, boolean standalone) {
     this.config = config;
     this.p2p = p2p;
-    this.standalone = standalone;
-  }
-
-  /** Bindings of the P2P network as one network of a hybrid node: only {@code @Named("p2p")}. */
-  public static P2pTransportModule asChild(NetworkConfig config, P2PConfig p2p) {
-    return new P2pTransportModule(config, p2p, false);
   }
 
   @Override
   protected void configure() {
     install(new GossipCoreModule());
-    if (standalone) {
-      bind(NetworkConfig.class).toInstance(config);
-      bind(GossipNode.class).to(P2PNetwork.class);
-    }
+    bind(NetworkConfig.class).toInstance(config);
+    bind(GossipNode.class).to(P2PNetwork.class);
     bind(Networks.node(Networks.P2P)).to(P2PNetwork.class);
   }
 

@@ -1,15 +1,12 @@
 package io.gossipnet.p2p;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.inject.ConfigurationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.http.HttpRequest;
-import io.gossipnet.guice.GossipCoreModule;
 import io.gossipnet.guice.GossipNodeService;
 import io.gossipnet.guice.Networks;
 import java.time.Duration;
@@ -45,12 +42,5 @@ class P2pTransportModuleTest {
     } finally {
       service.stopAsync().awaitTerminated(Duration.ofSeconds(20));
     }
-  }
-
-  @Test
-  void asAChildItBindsOnlyTheQualifiedNode() {
-    Injector injector = Guice.createInjector(P2pTransportModule.asChild(config(), P2PConfig.defaults()), new GossipCoreModule());
-    assertThat(injector.getInstance(Networks.node(Networks.P2P))).isInstanceOf(P2PNetwork.class);
-    assertThatThrownBy(() -> injector.getInstance(GossipNode.class)).isInstanceOf(ConfigurationException.class);
   }
 }

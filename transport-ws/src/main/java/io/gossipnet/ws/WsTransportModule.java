@@ -16,11 +16,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Guice bindings of the WebSocket transport. It installs {@link GossipCoreModule} (handlers, meter
  * registry, identity tracker, identity signer, {@link GossipNodeService}) and binds one {@link
- * WsNetwork} singleton as {@code @Named("ws") GossipNode}. As the node's only network ({@link
- * #WsTransportModule(NetworkConfig)}) it also binds the unqualified {@link GossipNode} and {@link
- * NetworkConfig}; inside a hybrid node ({@link #asChild}) it leaves both to the hybrid module. The
- * WS identity challenge signs with the bound {@link IdentitySigner}, and peers are claimed in the
- * bound {@link IdentityTracker}.
+ * WsNetwork} singleton as the node's {@link GossipNode}, as {@code @Named("ws") GossipNode}, and
+ * its {@link NetworkConfig}. The WS identity challenge signs with the bound {@link IdentitySigner},
+ * and peers are claimed in the bound {@link IdentityTracker}. A node on both networks uses the
+ * hybrid module ({@code transport-hybrid}'s {@code HybridTransportModule}) instead, which builds
+ * its WS network itself with the pieces it shares with the P2P one.
  *
  * <pre>{@code
  * Injector injector = Guice.createInjector(new WsTransportModule(config));
@@ -31,39 +31,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class WsTransportModule extends AbstractModule {
   private final NetworkConfig config;
   private final WsConfig ws;
-  private final boolean standalone;
 
   /** Bindings for this network configuration with default WebSocket settings. */
   public WsTransportModule(NetworkConfig config) {
     this(config, WsConfig.defaults());
   }
 
-  /** Bindings for these settings, the WS network being the node's only network. */
+  /** Bindings for these settings. */
   public WsTransportModule(NetworkConfig config, WsConfig ws) {
-    this(config, ws, true);
-  }
-
-  private WsTransportModule(NetworkConfig config, WsConfig ws, boolean standalone) {
     this.config = config;
     this.ws = ws;
-    this.standalone = standalone;
-  }
-
-  /**
-   * Bindings of the WS network as one network of a hybrid node: only {@code @Named("ws")
-   * GossipNode} and {@link WsNetwork}, no unqualified {@link GossipNode} or {@link NetworkConfig}.
-   */
-  public static WsTransportModule asChild(NetworkConfig config, WsConfig ws) {
-    return new WsTransportModule(config, ws, false);
   }
 
   @Override
   protected void configure() {
     install(new GossipCoreModule());
-    if (standalone) {
-      bind(NetworkConfig.class).toInstance(config);
-      bind(GossipNode.class).to(WsNetwork.class);
-    }
+    bind(NetworkConfig.class).toInstance(config);
+    bind(GossipNode.class).to(WsNetwork.class);
     bind(Networks.node(Networks.WS)).to(WsNetwork.class);
   }
 

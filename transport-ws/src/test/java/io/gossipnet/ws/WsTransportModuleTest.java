@@ -1,10 +1,8 @@
 package io.gossipnet.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.ConfigurationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.multibindings.OptionalBinder;
@@ -41,21 +39,13 @@ class WsTransportModuleTest {
   }
 
   @Test
-  void asAChildItBindsOnlyTheQualifiedNodeAndLeavesTheNodeToTheHybrid() {
-    Injector injector = Guice.createInjector(WsTransportModule.asChild(config(), WsConfig.defaults()), new GossipCoreModule());
-    assertThat(injector.getInstance(Networks.node(Networks.WS))).isInstanceOf(WsNetwork.class);
-    assertThatThrownBy(() -> injector.getInstance(GossipNode.class)).isInstanceOf(ConfigurationException.class);
-    assertThatThrownBy(() -> injector.getInstance(NetworkConfig.class)).isInstanceOf(ConfigurationException.class);
-  }
-
-  @Test
   void theBoundSignerTrackerAndRegistryAreTheOnesTheWsNetworkUses() {
     IdentityKeys libp2pKey = IdentityKeys.generate();
     IdentityTracker shared = IdentityTracker.create();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Injector injector =
         Guice.createInjector(
-            WsTransportModule.asChild(config(), WsConfig.defaults()),
+            new WsTransportModule(config(), WsConfig.defaults()),
             new AbstractModule() {
               @Override
               protected void configure() {
