@@ -306,15 +306,16 @@ public class HybridNetwork implements GossipNode {
 
   /**
    * Broadcasts on both networks (TX over GossipSub on the P2P side); with {@code wait}, in
-   * parallel. A full queue on one network does not keep the message from the other; the {@link
-   * GossipException.QueueFull} is thrown after both were tried.
+   * parallel, returning once the message is queued to every peer of both (a network with no peer
+   * is not waited on). A full queue on one network does not keep the message from the other; the
+   * {@link GossipException.QueueFull} is thrown after both were tried.
    */
   @Override
   public void broadcast(Tag tag, byte[] data, boolean wait, Peer except) {
     if (stopped.get()) {
       throw new GossipException.Closed("network is stopped");
     }
-    both(wait, net -> net.broadcast(tag, data, wait, except));
+    both(wait, net -> net.broadcast(tag, data, waitOn(net, wait), except));
   }
 
   /** {@link #broadcast} on both networks, on nodes that relay (each network decides as its config says). */
@@ -323,7 +324,17 @@ public class HybridNetwork implements GossipNode {
     if (stopped.get()) {
       throw new GossipException.Closed("network is stopped");
     }
-    both(wait, net -> net.relay(tag, data, wait, except));
+    both(wait, net -> net.relay(tag, data, waitOn(net, wait), except));
+  }
+
+  /**
+   * Whether to wait on {@code net}: not when it has no peer. A network's broadcaster holds a
+   * message while it has no peers (until one connects or the message is stale, 25 s), so waiting
+   * there would hold the caller although nobody is there to hand the message to; the message is
+   * queued all the same.
+   */
+  private static boolean waitOn(GossipNode net, boolean wait) {
+    return wait && !((NetworkEngine) net).connectedPeers().isEmpty();
   }
 
   // ---------------------------------------------------------------- peers

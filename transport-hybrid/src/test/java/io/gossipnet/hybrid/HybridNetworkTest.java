@@ -112,12 +112,39 @@ class HybridNetworkTest {
     nodeB.requestConnectOutgoing(true);
     await().atMost(WAIT).during(Duration.ofSeconds(2))
         .until(() -> nodeA.connectedPeers().size() == 1 && nodeB.connectedPeers().size() == 1);
+    // Further mesh passes do not dial the other network again: the address names a connected key.
+    double duplicates = duplicates(nodeA) + duplicates(nodeB);
+    for (int i = 0; i < 3; i++) {
+      nodeA.requestConnectOutgoing(true);
+      nodeB.requestConnectOutgoing(true);
+    }
+    assertThat(duplicates(nodeA) + duplicates(nodeB)).as("no new duplicate connections").isEqualTo(duplicates);
+    assertThat(nodeA.connectedPeers()).hasSize(1);
     WsPeer seenByA = nodeA.connectedPeers().get(0);
     WsPeer seenByB = nodeB.connectedPeers().get(0);
     assertThat(seenByA.networkType()).as("both ends keep the same connection").isEqualTo(seenByB.networkType());
     assertThat(seenByA.outgoing()).isNotEqualTo(seenByB.outgoing());
     assertThat(seenByA.identityKey()).isEqualTo(keyB.publicKey().data());
     assertThat(seenByB.identityKey()).isEqualTo(keyA.publicKey().data());
+  }
+
+  private static double duplicates(HybridNetwork node) {
+    return node.ws().metrics().identityDuplicate.count() + node.p2p().metrics().identityDuplicate.count();
+  }
+
+  @Test
+  void aBroadcastThatWaitsDoesNotWaitOnANetworkWithoutPeers() {
+    HybridNetwork relay = nodes.hybrid(HybridNodes.listening(List.of(), 0).build());
+    relay.start();
+    WsNetwork wsOnly = nodes.wsClient(List.of(relay.address().orElseThrow()));
+    List<IncomingMessage> atWs = record(wsOnly, Tags.AV, OutgoingMessage.ignore());
+    wsOnly.start();
+    await().atMost(WAIT).until(() -> relay.ws().connectedPeers().size() == 1);
+    assertThat(relay.p2p().connectedPeers()).isEmpty();
+    // The P2P broadcaster would hold the message until a peer comes or it is 25 s old.
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> relay.broadcast(Tags.AV, new byte[] {3}, true, null));
+    await().atMost(WAIT).until(() -> atWs.size() == 1);
   }
 
   private static HybridConfig withPeers(HybridConfig self, HybridConfig other, PrivateKey otherKey) {

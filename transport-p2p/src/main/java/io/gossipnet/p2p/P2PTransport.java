@@ -251,6 +251,17 @@ public final class P2PTransport implements Transport {
     }
   }
 
+  /** The Ed25519 key inside the address's {@code /p2p/<peer ID>}, if it has one. */
+  @Override
+  public Optional<byte[]> identityOf(String address) {
+    try {
+      Optional<PeerId> id = Multiaddr.fromString(address.trim()).peerId();
+      return id.isEmpty() ? Optional.empty() : Optional.of(ed25519Key(id.get()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   @Override
   public Optional<List<ConnectionInfo>> connections() {
     Host h = host;

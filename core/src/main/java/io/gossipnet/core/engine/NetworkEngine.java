@@ -779,8 +779,13 @@ public class NetworkEngine implements GossipNode {
         }
         String canonical = transport.canonicalAddress(addr);
         // An address may name a node that is already connected under another address (it dialed
-        // us, and its incoming address is its IP): the identity seen when we last dialed it says so.
+        // us, and its incoming address is its IP) or over another network of this node: the
+        // identity seen when we last dialed it, or the one the address names (a libp2p peer ID),
+        // says so.
         String knownIdentity = dialedIdentities.get(canonical);
+        if (knownIdentity == null) {
+          knownIdentity = transport.identityOf(addr).map(HexFormat.of()::formatHex).orElse(null);
+        }
         if (canonical.equals(self)
             || connected.contains(canonical)
             || (knownIdentity != null && (connectedIdentities.contains(knownIdentity) || heldByAnotherNetwork(knownIdentity)))

@@ -42,6 +42,16 @@ public interface Transport {
   }
 
   /**
+   * The identity key (raw Ed25519 public key) that {@code address} itself names, when it names one:
+   * a libp2p multiaddr's {@code /p2p/<peer ID>}. The mesh does not dial an address whose node is
+   * already connected under that key, over this network or another one of the node. By default
+   * none (a WS address says nothing of its node's key).
+   */
+  default java.util.Optional<byte[]> identityOf(String address) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * What the engine does differently over this transport (message-of-interest, liveness checks,
    * identity messages). By default every check is on.
    */
