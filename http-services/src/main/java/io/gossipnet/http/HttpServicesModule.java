@@ -53,6 +53,7 @@ import java.util.Objects;
  * the duplicate bindings.
  */
 public final class HttpServicesModule extends AbstractModule {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpServicesModule.class);
   private final HttpServicesConfig config;
 
   /** The services with the defaults of {@link HttpServicesConfig}. */
@@ -90,7 +91,10 @@ public final class HttpServicesModule extends AbstractModule {
   @Provides
   @Singleton
   PrometheusMeterRegistry prometheusRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // A meter the registry refuses (a name clash of types, for one) would be missing from /metrics: say so.
+    registry.config().onMeterRegistrationFailed((id, reason) -> log.warn("meter {} is not exported to Prometheus: {}", id, reason));
+    return registry;
   }
 
   @Provides
