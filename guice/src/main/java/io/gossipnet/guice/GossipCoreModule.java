@@ -1,6 +1,7 @@
 package io.gossipnet.guice;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Binder;
 import com.google.inject.Provider;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
@@ -26,6 +27,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *       node binds its libp2p key here, so the WS identity challenge signs with it.
  * </ul>
  *
+ * <p>It also declares the (empty) {@code Multibinder<NodeInitializer>} ({@link #initializers}):
+ * work that {@link GossipNodeService} runs on the node before starting it, such as the HTTP
+ * services of module {@code http-services}.
+ *
  * <p>{@link GossipNodeService} needs no binding: it is a just-in-time singleton over the
  * unqualified {@code GossipNode}, which the node's only transport module or the hybrid module
  * binds.
@@ -37,6 +42,7 @@ public final class GossipCoreModule extends AbstractModule {
   @Override
   protected void configure() {
     Multibinder.newSetBinder(binder(), TaggedHandler.class);
+    initializers(binder());
     OptionalBinder.newOptionalBinder(binder(), MeterRegistry.class).setDefault().to(SimpleMeterRegistry.class);
     bind(SimpleMeterRegistry.class).in(Singleton.class);
     OptionalBinder.newOptionalBinder(binder(), IdentityTracker.class)
@@ -47,6 +53,14 @@ public final class GossipCoreModule extends AbstractModule {
         .setDefault()
         .toProvider((Provider<IdentitySigner>) IdentityKeys::generate)
         .in(Singleton.class);
+  }
+
+  /**
+   * The {@code Multibinder<NodeInitializer>} of {@code binder}: add to it to run code on the node
+   * when the service starts, before the node starts.
+   */
+  public static Multibinder<NodeInitializer> initializers(Binder binder) {
+    return Multibinder.newSetBinder(binder, NodeInitializer.class);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.gossipnet.guice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
@@ -13,11 +14,15 @@ import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.OutgoingMessage;
 import io.gossipnet.core.TaggedHandler;
 import io.gossipnet.core.Tags;
+import io.gossipnet.core.http.HttpRequest;
+import io.gossipnet.core.http.HttpResponse;
 import io.gossipnet.core.engine.NetworkEngine;
 import io.gossipnet.core.identity.IdentitySigner;
 import io.gossipnet.core.identity.IdentityTracker;
 import io.gossipnet.core.memory.MemoryNetwork;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +64,47 @@ class GossipNodeServiceTest {
 
     service.stopAsync().awaitTerminated();
     assertThat(node.address()).isEmpty();
+  }
+
+  @Test
+  void initializersRunInBindingOrderOnTheNodeBeforeItStarts() throws Exception {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    Injector injector = Guice.createInjector(new MemoryNodeModule(), new AbstractModule() {
+      @Override
+      protected void configure() {
+        GossipCoreModule.initializers(binder()).addBinding().toInstance(node -> {
+          ran.add("first, started: " + node.address().isPresent());
+          node.registerHttpHandler("/hello", req -> HttpResponse.text(200, "hello"));
+        });
+        GossipCoreModule.initializers(binder()).addBinding().toInstance(node -> ran.add("second"));
+      }
+    });
+    GossipNodeService service = injector.getInstance(GossipNodeService.class);
+    assertThat(ran).as("building the injector runs nothing").isEmpty();
+    service.startAsync().awaitRunning();
+    try {
+      assertThat(ran).containsExactly("first, started: false", "second");
+      NetworkEngine node = (NetworkEngine) service.node();
+      assertThat(node.httpRouter().serve(HttpRequest.get("/hello")).get().bodyText()).isEqualTo("hello");
+    } finally {
+      service.stopAsync().awaitTerminated();
+    }
+  }
+
+  @Test
+  void aFailingInitializerFailsTheStartAndTheNodeIsNotStarted() {
+    Injector injector = Guice.createInjector(new MemoryNodeModule(), new AbstractModule() {
+      @Override
+      protected void configure() {
+        GossipCoreModule.initializers(binder()).addBinding().toInstance(node -> {
+          throw new IllegalStateException("no room for the services");
+        });
+      }
+    });
+    GossipNodeService service = injector.getInstance(GossipNodeService.class);
+    assertThatThrownBy(() -> service.startAsync().awaitRunning()).isInstanceOf(IllegalStateException.class);
+    assertThat(service.failureCause()).hasMessage("no room for the services");
+    assertThat(service.node().address()).isEmpty();
   }
 
   @Test

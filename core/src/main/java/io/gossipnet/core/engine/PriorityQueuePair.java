@@ -223,6 +223,26 @@ final class PriorityQueuePair<T> {
     }
   }
 
+  /** The number of queued high-priority entries. */
+  int highSize() {
+    lock.lock();
+    try {
+      return highCount;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The number of queued bulk entries. */
+  int bulkSize() {
+    lock.lock();
+    try {
+      return bulkCount;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   boolean isClosed() {
     lock.lock();
     try {

@@ -8,6 +8,7 @@ import io.gossipnet.core.IncomingMessage;
 import io.gossipnet.core.IpAddressablePeer;
 import io.gossipnet.core.OutgoingMessage;
 import io.gossipnet.core.PeerConnectionInfo;
+import io.gossipnet.core.PeerTraffic;
 import io.gossipnet.core.Tag;
 import io.gossipnet.core.Tags;
 import io.gossipnet.core.Topic;
@@ -25,6 +26,8 @@ import io.gossipnet.core.spi.MessageConnection;
 import io.gossipnet.core.spi.MessageTooLargeException;
 import io.gossipnet.core.spi.PeerHandshake;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -59,9 +62,25 @@ import org.slf4j.LoggerFactory;
  * ({@code onRelease}), the connection is closed and pending requests fail.
  */
 public final class WsPeer
-    implements DisconnectablePeer, UnicastPeer, HttpPeer, IpAddressablePeer, PeerConnectionInfo {
+    implements DisconnectablePeer, UnicastPeer, HttpPeer, IpAddressablePeer, PeerConnectionInfo, PeerTraffic {
   private static final Logger log = LoggerFactory.getLogger(WsPeer.class);
   private static final int MAX_WRITE_BATCH = 512;
+  private static final VarHandle MESSAGES_IN;
+  private static final VarHandle BYTES_IN;
+  private static final VarHandle MESSAGES_OUT;
+  private static final VarHandle BYTES_OUT;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      MESSAGES_IN = l.findVarHandle(WsPeer.class, "messagesIn", long.class);
+      BYTES_IN = l.findVarHandle(WsPeer.class, "bytesIn", long.class);
+      MESSAGES_OUT = l.findVarHandle(WsPeer.class, "messagesOut", long.class);
+      BYTES_OUT = l.findVarHandle(WsPeer.class, "bytesOut", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final NetworkEngine net;
   private final MessageConnection conn;
@@ -90,6 +109,16 @@ public final class WsPeer
   private volatile boolean identityVerified;
   private volatile Thread readThread;
   private volatile Thread writeThread;
+  // PeerTraffic: each pair written by one loop only (plain read, opaque write: no fence, no
+  // allocation), read by monitors with an opaque read (never torn, current within a message).
+  @SuppressWarnings("unused")
+  private long messagesIn;
+  @SuppressWarnings("unused")
+  private long bytesIn;
+  @SuppressWarnings("unused")
+  private long messagesOut;
+  @SuppressWarnings("unused")
+  private long bytesOut;
 
   WsPeer(NetworkEngine net, MessageConnection conn, PeerHandshake handshake) {
     this.net = net;
@@ -158,6 +187,8 @@ public final class WsPeer
     byte[] data = in.payload();
     net.metrics().messagesReceived.increment();
     net.metrics().bytesReceived.increment(data.length + 2);
+    MESSAGES_IN.setOpaque(this, messagesIn + 1);
+    BYTES_IN.setOpaque(this, bytesIn + data.length + 2);
     Tag tag = net.config().tags().lookup(in.tagCode());
     if (tag == null || tag.maxPayloadSize() == 0) {
       net.metrics().unknownTagMessages.increment();
@@ -319,6 +350,8 @@ public final class WsPeer
             lastPacketNanos = clock.getAsLong();
             net.metrics().messagesSent.increment(frames.size());
             net.metrics().bytesSent.increment(bytes);
+            MESSAGES_OUT.setOpaque(this, messagesOut + frames.size());
+            BYTES_OUT.setOpaque(this, bytesOut + bytes);
           }
         }
         for (OutboundMessage m : batch) {
@@ -551,6 +584,36 @@ public final class WsPeer
   /** Messages waiting in this peer's send queues. */
   public int queuedMessages() {
     return sendQueue.size();
+  }
+
+  @Override
+  public long messagesIn() {
+    return (long) MESSAGES_IN.getOpaque(this);
+  }
+
+  @Override
+  public long bytesIn() {
+    return (long) BYTES_IN.getOpaque(this);
+  }
+
+  @Override
+  public long messagesOut() {
+    return (long) MESSAGES_OUT.getOpaque(this);
+  }
+
+  @Override
+  public long bytesOut() {
+    return (long) BYTES_OUT.getOpaque(this);
+  }
+
+  @Override
+  public int queuedHighPriority() {
+    return sendQueue.highSize();
+  }
+
+  @Override
+  public int queuedBulk() {
+    return sendQueue.bulkSize();
   }
 
   /** How long ago the peer connected. */
