@@ -1,7 +1,6 @@
 package io.gossipnet.http;
 
 import io.gossipnet.core.GossipNode;
-import io.gossipnet.core.engine.NetworkEngine;
 import io.gossipnet.core.http.HttpHandler;
 import io.gossipnet.guice.NodeInitializer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Paths: two contributions at the same path fail the start ({@link IllegalStateException}
  * naming it). A built-in gives way to a contribution at its path, and to a route the node already
  * has there (for example the node CLI's own {@code /status}, registered before the service
- * starts; checked on a {@link NetworkEngine}, whose router can be read).
+ * starts; checked on a {@link io.gossipnet.core.http.RoutedNode}, whose router can be read: an
+ * engine or a hybrid node).
  *
  * <p>Metrics: {@code /metrics} scrapes the node's {@code MeterRegistry} when it is a {@link
  * PrometheusMeterRegistry} (what {@link HttpServicesModule} binds by default); when it is a
@@ -86,7 +86,7 @@ public final class HttpServices implements NodeInitializer {
 
   @Override
   public void initialize(GossipNode node) {
-    Set<String> existing = new HashSet<>(node instanceof NetworkEngine e ? e.httpRouter().templates() : List.of());
+    Set<String> existing = new HashSet<>(node instanceof io.gossipnet.core.http.RoutedNode r ? r.httpRouter().templates() : List.of());
     Map<String, HttpRoute> contributed = new LinkedHashMap<>();
     List<HttpRoute> all = new ArrayList<>();
     handlers.forEach((path, handler) -> all.add(new HttpRoute(path, Set.of(), handler)));

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.NetworkConfig;
+import io.gossipnet.http.HttpServicesModule;
 import io.gossipnet.hybrid.HybridConfig;
 import io.gossipnet.hybrid.HybridNetwork;
 import io.gossipnet.hybrid.HybridTransportModule;
@@ -27,8 +28,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code gossipnet run}: one node until SIGTERM or SIGINT. Prints {@code
  * {"event":"listening","address":"..."}} on stdout once it listens, logs connections and
- * disconnections (with reasons) on stderr, serves {@code GET /status} and, with {@code
- * --demo-api}, the demo endpoints ({@link DemoApi}). Exits 0 after an orderly stop.
+ * disconnections (with reasons) on stderr, serves {@code GET /status}, the http-services
+ * built-ins ({@code /v1/peers}, {@code /metrics}, the blob service) and, with {@code --demo-api},
+ * the demo endpoints ({@link DemoApi}), over every transport of the node. Exits 0 after an orderly
+ * stop.
  */
 @Command(
     name = "run",
@@ -101,7 +104,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     Injector injector;
     if (transport.equals("ws")) {
-      injector = Guice.createInjector(new WsTransportModule(config, WsConfig.defaults()));
+      injector = Guice.createInjector(new WsTransportModule(config, WsConfig.defaults()), new HttpServicesModule());
     } else {
       io.gossipnet.p2p.P2PConfig p2p;
       try {
@@ -111,11 +114,11 @@ public final class RunCommand implements Callable<Integer> {
         return 2;
       }
       if (transport.equals("p2p")) {
-        injector = Guice.createInjector(new io.gossipnet.p2p.P2pTransportModule(config, p2p));
+        injector = Guice.createInjector(new io.gossipnet.p2p.P2pTransportModule(config, p2p), new HttpServicesModule());
       } else {
         try {
           injector = Guice.createInjector(new HybridTransportModule(
-              HybridConfig.builder(config).p2pListenAddress(p2pListen).p2p(p2p).build()));
+              HybridConfig.builder(config).p2pListenAddress(p2pListen).p2p(p2p).build()), new HttpServicesModule());
         } catch (IllegalArgumentException e) {
           System.err.println("run: " + e.getMessage());
           return 2;

@@ -72,6 +72,14 @@ class RunHybridCommandTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> client.connectedPeers().size() == 1);
     String overP2p = client.httpClient(m.group(3)).send(HttpRequest.get("/status")).bodyText();
     assertThat(overP2p).contains("\"network\":\"hybrid\"").contains("\"peersIn\":1");
+    // The http-services built-ins, over libp2p HTTP and plain HTTP alike.
+    assertThat(client.httpClient(m.group(3)).send(HttpRequest.get("/v1/peers")).bodyText())
+        .contains("\"count\":1").contains("\"network\":\"p2p\"").contains("\"direction\":\"in\"");
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      String metrics = http.send(java.net.http.HttpRequest.newBuilder(URI.create(m.group(1) + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("gossipnet_peers{network=\"p2p\"} 1.0").contains("network=\"ws\"");
+    }
   }
 
   @Test

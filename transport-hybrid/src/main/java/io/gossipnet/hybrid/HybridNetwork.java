@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * node.start();
  * }</pre>
  */
-public class HybridNetwork implements GossipNode {
+public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedNode {
   private static final Logger log = LoggerFactory.getLogger(HybridNetwork.class);
   /** How often {@link #ready()} checks the peer count of both networks. */
   private static final long READY_POLL_MILLIS = 25;
@@ -433,6 +433,12 @@ public class HybridNetwork implements GossipNode {
   @Override
   public void registerHttpHandler(String path, Set<String> methods, HttpHandler handler) {
     ws.registerHttpHandler(path, methods, handler);
+  }
+
+  /** The one router both networks serve. */
+  @Override
+  public HttpRouter httpRouter() {
+    return ws.httpRouter();
   }
 
   /** A client over libp2p HTTP when {@code address} is a multiaddr, else over the WS side's Jetty client. */

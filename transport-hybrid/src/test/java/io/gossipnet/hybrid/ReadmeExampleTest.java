@@ -10,6 +10,7 @@ import io.gossipnet.core.IncomingMessage;
 import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.OutgoingMessage;
 import io.gossipnet.core.Tags;
+import io.gossipnet.core.http.HttpRequest;
 import io.gossipnet.guice.GossipNodeService;
 import io.gossipnet.p2p.P2PConfig;
 import io.gossipnet.p2p.P2PNetwork;
@@ -69,14 +70,29 @@ class ReadmeExampleTest {
         P2PConfig.builder().forceFetchTransactions(true).build(), new SimpleMeterRegistry());
     List<IncomingMessage> atP2pOnly = HybridNodes.record(p2pOnly, Tags.TX, OutgoingMessage.ignore());
     p2pOnly.start();
+    // B dials A over both (the mesh fills the fanout over P2P while the WS dial is on its way);
+    // the WS connection replaces the P2P one on both ends.
     await().atMost(WAIT).until(() -> a.connectedPeers().size() == 2 && b.connectedPeers().size() == 1
+        && b.connectedPeers().get(0).networkType().equals("ws") && a.ws().connectedPeers().size() == 1
         && a.p2p().gossipSub().orElseThrow().topicPeers(io.gossipnet.p2p.GossipSubDerivation.TX_TOPIC).contains(p2pOnly.peerId()));
-    assertThat(b.connectedPeers().get(0).networkType()).isEqualTo("ws");
 
     // A TX from B reaches A over WS; A's handler sends it on over GossipSub to the P2P-only peer.
     b.broadcast(Tags.TX, "pay 5".getBytes(StandardCharsets.UTF_8), true, null);
     await().atMost(WAIT).until(() -> atP2pOnly.size() == 1);
     assertThat(new String(atP2pOnly.get(0).data(), StandardCharsets.UTF_8)).isEqualTo("pay 5");
+
+    // The HTTP service and the built-in ones answer on both transports, from one registration.
+    String hello = "/v1/mainnet-v1.0/hello/world";
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      var overWs = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.address().orElseThrow() + hello)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(overWs.body()).isEqualTo("hello world");
+    }
+    assertThat(p2pOnly.httpClient(aP2p).send(HttpRequest.get(hello)).bodyText()).isEqualTo("hello world");
+    String metrics = p2pOnly.httpClient(aP2p).send(HttpRequest.get("/metrics")).bodyText();
+    assertThat(metrics).contains("network=\"ws\"").contains("network=\"p2p\"");
+    String peers = p2pOnly.httpClient(aP2p).send(HttpRequest.get("/v1/peers")).bodyText();
+    assertThat(peers).contains("\"network\":\"ws\"").contains("\"network\":\"p2p\"");
 
     // An empty TX makes A close the sender.
     b.broadcast(Tags.TX, new byte[0], true, null);

@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * tracker and the message-of-interest state. {@code WsNetwork} and {@code P2PNetwork} are this
  * class over their transports.
  */
-public class NetworkEngine implements GossipNode {
+public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedNode {
   private static final Logger log = LoggerFactory.getLogger(NetworkEngine.class);
   /** Prefix of the peer features ({@code avvpack2048} ...) that announce stateful vote packing. */
   static final String STATEFUL_VOTE_PACKING_PREFIX = "avvpack";
@@ -929,6 +929,7 @@ public class NetworkEngine implements GossipNode {
    * The router that this network's transport serves (shared with the other engines of a hybrid
    * node when the builder was given one).
    */
+  @Override
   public HttpRouter httpRouter() {
     return httpRouter;
   }
