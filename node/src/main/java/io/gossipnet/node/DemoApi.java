@@ -20,8 +20,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code POST /v1/{genesisID}/demo/broadcast[?tag=TX|AV]}: body = the message (at most 64
- *       KiB); the node broadcasts it on the tag (default TX; over P2P, TX goes over GossipSub and
- *       AV over the gossip streams) and answers {@code {"id":"<sha256 hex>"}};
+ *       KiB); the node queues it for broadcast on the tag (default TX; over P2P, TX goes over
+ *       GossipSub and AV over the gossip streams) and answers {@code {"id":"<sha256 hex>"}}
+ *       without waiting for delivery, or 503 if the broadcast queue is full;
  *   <li>{@code GET /v1/{genesisID}/demo/received}: {@code {"ids":[...]}}, the ids this node
  *       received or broadcast itself, at most the last {@value #MAX_IDS}.
  * </ul>
