@@ -7,7 +7,9 @@
  * serving their valid peers after malformed requests, handshakes and frames ({@code
  * WsHostileInputIT}); and P2P meshes that relay TX (GossipSub) and AV (gossip streams) around a ring
  * ({@code P2pMeshIT}), heal after a partition ({@code P2pPartitionIT}) and take back a killed node
- * under the peer ID of the key it persisted ({@code P2pRestartIT}).
+ * under the peer ID of the key it persisted ({@code P2pRestartIT}); and hybrid nodes: a relay that
+ * carries AV and TX between a P2P-only and a WS-only node ({@code MixedMeshIT}), and a pair that
+ * lists each other under both transports and holds one connection ({@code HybridPairIT}).
  *
  * <p>The classes are failsafe integration tests ({@code *IT}, run in {@code verify}), marked {@link
  * io.gossipnet.it.harness.RequiresDocker}: skipped without a Docker daemon, failing instead when

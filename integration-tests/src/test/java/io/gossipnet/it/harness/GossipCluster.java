@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
@@ -21,14 +22,17 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.lifecycle.Startables;
 
 /**
- * {@code n} node containers ({@code node0} ...) of one transport on one private {@link
- * GossipNetwork}, sharing one genesis ID; by default each is given every other node as a {@code
- * --peer}, or the peers a topology function names ({@link #builder}).
+ * {@code n} node containers ({@code node0} ...) on one private {@link GossipNetwork}, sharing one
+ * genesis ID, all of one transport or of several ({@link Builder#transport(int, NodeTransport)}); by
+ * default each is given every other node as a {@code --peer}, or the peers a topology function names
+ * ({@link #builder}). A node is given each peer at the addresses of the transports the two share
+ * ({@link NodeContainer#dialAddresses}): a hybrid node dials a WS node over WS, a P2P node over
+ * libp2p and another hybrid node over both.
  *
- * <p>P2P nodes are dialed by peer ID. The harness makes the key of every P2P node, so all addresses
- * are known before anything starts, except for the nodes that keep their own key in a data directory
- * ({@link Builder#keyInDataDir}): those start first, their peer IDs are read from their {@code
- * listening} lines, and then the others start with their addresses.
+ * <p>P2P and hybrid nodes are dialed by peer ID. The harness makes the key of every such node, so
+ * all addresses are known before anything starts, except for the nodes that keep their own key in a
+ * data directory ({@link Builder#keyInDataDir}): those start first, their peer IDs are read from
+ * their {@code listening} lines, and then the others start with their addresses.
  */
 public final class GossipCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GossipCluster.class);
@@ -66,11 +70,13 @@ public final class GossipCluster implements AutoCloseable {
   }
 
   /**
-   * A cluster of nodes of one transport, to be configured and started.
+   * A cluster of nodes, to be configured and started.
    *
-   * @param transport the transport every node runs
+   * @param transport the transport every node runs unless {@link Builder#transport(int,
+   *     NodeTransport)} says otherwise
    * @param genesis the genesis ID they share
-   * @return a builder (4 nodes, each dialing every other one, the node's default mesh interval)
+   * @return a builder (4 nodes, each dialing every other one, the node's default fanout and mesh
+   *     interval)
    */
   public static Builder builder(NodeTransport transport, String genesis) {
     return new Builder(transport, genesis);
@@ -83,8 +89,10 @@ public final class GossipCluster implements AutoCloseable {
     private int n = 4;
     private BiFunction<Integer, Integer, List<Integer>> peersOf =
         (i, count) -> IntStream.range(0, count).filter(j -> j != i).boxed().toList();
+    private final Map<Integer, NodeTransport> transports = new TreeMap<>();
     private final Set<Integer> dataDirKeys = new TreeSet<>();
     private Duration meshInterval;
+    private Integer fanout;
     private boolean byDnsName;
 
     private Builder(NodeTransport transport, String genesis) {
@@ -104,6 +112,18 @@ public final class GossipCluster implements AutoCloseable {
     }
 
     /**
+     * One node runs another transport than the cluster's.
+     *
+     * @param index the node's index
+     * @param nodeTransport the transport it runs
+     * @return this builder
+     */
+    public Builder transport(int index, NodeTransport nodeTransport) {
+      transports.put(index, Objects.requireNonNull(nodeTransport, "nodeTransport"));
+      return this;
+    }
+
+    /**
      * The topology: whom each node dials.
      *
      * @param topology given a node's index and the number of nodes, the indexes of the nodes it dials
@@ -115,30 +135,39 @@ public final class GossipCluster implements AutoCloseable {
     }
 
     /**
-     * P2P: these nodes generate their key on their first start and keep it in {@code --data-dir}
-     * ({@link NodeContainer.KeySource#DATA_DIR}). They start before the others and may dial only
-     * nodes whose key the harness made.
+     * P2P or hybrid: these nodes generate their key on their first start and keep it in {@code
+     * --data-dir} ({@link NodeContainer.KeySource#DATA_DIR}). They start before the others and may
+     * dial only nodes whose key the harness made (checked by {@link #start()}, as is that each of
+     * them has a peer key at all).
      *
      * @param indexes the nodes' indexes
      * @return this builder
      */
     public Builder keyInDataDir(int... indexes) {
-      if (transport != NodeTransport.P2P) {
-        throw new IllegalStateException("only P2P nodes have a peer key");
-      }
       Arrays.stream(indexes).forEach(dataDirKeys::add);
       return this;
     }
 
     /**
-     * P2P: nodes name their peers {@code /dns4/alias/tcp/PORT/p2p/<peer ID>} ({@link
-     * NodeContainer#dnsPeerAddress()}) rather than by their fixed {@code /ip4} address (the
-     * default, which needs no name lookup while a node is cut off or down).
+     * P2P and hybrid: nodes name their libp2p peers {@code /dns4/alias/tcp/PORT/p2p/<peer ID>}
+     * ({@link NodeContainer#p2pPeerAddress(boolean)}) rather than by their fixed {@code /ip4}
+     * address (the default, which needs no name lookup while a node is cut off or down).
      *
      * @return this builder
      */
     public Builder peersByDnsName() {
       this.byDnsName = true;
+      return this;
+    }
+
+    /**
+     * Every node's {@code --fanout}: the outgoing connections its mesh keeps.
+     *
+     * @param outgoing how many
+     * @return this builder
+     */
+    public Builder fanout(int outgoing) {
+      this.fanout = outgoing;
       return this;
     }
 
@@ -166,9 +195,17 @@ public final class GossipCluster implements AutoCloseable {
       GossipCluster cluster = new GossipCluster(network, nodes);
       try {
         for (int i = 0; i < n; i++) {
+          NodeTransport t = transports.getOrDefault(i, transport);
+          if (dataDirKeys.contains(i) && !t.speaksP2p()) {
+            throw new IllegalArgumentException("node" + i + " is a " + t + " node: it has no peer key to keep in a data directory");
+          }
           NodeContainer.KeySource keys =
               dataDirKeys.contains(i) ? NodeContainer.KeySource.DATA_DIR : NodeContainer.KeySource.KEY_FILE;
-          nodes.add(new NodeContainer(network, "node" + i, genesis, transport, keys, meshInterval));
+          NodeContainer node = new NodeContainer(network, "node" + i, genesis, t, keys, meshInterval);
+          if (fanout != null) {
+            node.withFanout(fanout);
+          }
+          nodes.add(node);
         }
         long start = System.nanoTime();
         List<NodeContainer> first = nodes.stream().filter(node -> dataDirKeys.contains(nodes.indexOf(node))).toList();
@@ -183,11 +220,15 @@ public final class GossipCluster implements AutoCloseable {
                       + " only known once it has started");
             }
             node.withPeers(
-                peers.stream().map(nodes::get).map(p -> byDnsName ? p.dnsPeerAddress() : p.peerAddress()).toList());
+                peers.stream()
+                    .map(nodes::get)
+                    .flatMap(p -> p.dialAddresses(node.transport(), byDnsName).stream())
+                    .toList());
           }
           Startables.deepStart(wave).join();
         }
-        LOG.info("{} {} nodes listening after {} ms", n, transport, (System.nanoTime() - start) / 1_000_000);
+        LOG.info("{} nodes ({}) listening after {} ms", n, nodes.stream().map(x -> x.alias() + " " + x.transport()).toList(),
+            (System.nanoTime() - start) / 1_000_000);
         return cluster;
       } catch (RuntimeException | Error e) {
         cluster.close();

@@ -1,5 +1,6 @@
 package io.gossipnet.it.harness;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
@@ -34,8 +35,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * One gossipnet node in a container of the {@link NodeImage}, running {@code gossipnet run
- * --transport ws|p2p --demo-api} on port {@value #PORT}, attached to a {@link GossipNetwork} under
- * its alias at a fixed address, with its port mapped to the test host.
+ * --transport ws|p2p|hybrid --demo-api} on port {@value #PORT} (a hybrid node: WS there and libp2p
+ * on {@value #HYBRID_P2P_PORT}), attached to a {@link GossipNetwork} under its alias at a fixed
+ * address, with its ports mapped to the test host.
  *
  * <p>A WS node is dialed as {@code alias:PORT}. A P2P node is dialed as {@code
  * /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>} ({@link #peerAddress()}) or {@code
@@ -43,18 +45,24 @@ import org.testcontainers.utility.DockerImageName;
  * start: either the harness generates its key ({@link KeySource#KEY_FILE}, copied into the
  * container and passed with {@code --key}) or the node generates it on its first start in {@code
  * --data-dir} {@value #DATA_DIR} ({@link KeySource#DATA_DIR}) and keeps it there across restarts of
- * the same container; its peer ID is then read from its {@code listening} line.
+ * the same container; its peer ID is then read from its {@code listening} line. A hybrid node has
+ * both addresses ({@link #wsPeerAddress()}, {@link #p2pPeerAddress(boolean)}) and a key as a P2P
+ * node does; {@link #dialAddresses} says which of them a node of a given transport dials.
  *
  * <p>Besides starting and stopping it (Testcontainers), a test can cut it off the gossip network
  * and attach it again ({@link #disconnectFromNetwork()}, {@link #reconnectToNetwork()}), kill it
  * with SIGKILL and start the same container again ({@link #kill()}, {@link #restart()}), and talk
- * to its HTTP API ({@link #http()}, plain HTTP for WS, libp2p HTTP for P2P). The container's output
+ * to its HTTP API ({@link #http()}, plain HTTP for WS, libp2p HTTP for P2P; a hybrid node over
+ * either, {@link #wsHttp()} and {@link #p2pHttp()}). The container's output
  * goes to the test log (logger {@code node.<alias>}), each line prefixed with the alias and {@code
  * |} (stdout) or {@code !} (stderr).
  */
 public final class NodeContainer extends GenericContainer<NodeContainer> {
   /** The port every node listens on inside its container. */
   public static final int PORT = 8080;
+
+  /** The port a hybrid node's P2P side listens on ({@code --p2p-listen}); its WS side is on {@link #PORT}. */
+  public static final int HYBRID_P2P_PORT = 8081;
 
   /** Where a {@link KeySource#KEY_FILE} node's key file is copied in its container. */
   public static final String KEY_PATH = "/keys/" + PeerKeyFile.DEFAULT_FILE_NAME;
@@ -101,7 +109,9 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   private final PrivateKey key;
   private final Duration meshInterval;
   private volatile List<String> peers = List.of();
+  private volatile Integer fanout;
   private volatile URI baseUri;
+  private volatile URI p2pBaseUri;
 
   /**
    * A node container; set its peers with {@link #withPeers} before {@link #start()}.
@@ -110,7 +120,7 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
    * @param alias its DNS name on that network
    * @param genesis the genesis ID of the network it joins
    * @param transport the transport it runs
-   * @param keySource where a P2P node's key comes from (ignored for WS)
+   * @param keySource where a P2P or hybrid node's key comes from (ignored for WS)
    * @param meshInterval its {@code --mesh-interval-ms}, or null for the node's default
    */
   public NodeContainer(
@@ -124,14 +134,18 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
     this.transport = Objects.requireNonNull(transport, "transport");
     this.keySource = Objects.requireNonNull(keySource, "keySource");
     this.meshInterval = meshInterval;
-    if (transport == NodeTransport.P2P && keySource == KeySource.KEY_FILE) {
+    if (transport.speaksP2p() && keySource == KeySource.KEY_FILE) {
       key = PrivateKey.generate();
       // Mode 0600: the node refuses a key file that group or others can read.
       withCopyToContainer(Transferable.of(PeerKeyFile.encodePem(key).getBytes(StandardCharsets.US_ASCII), 0600), KEY_PATH);
     } else {
       key = null;
     }
-    withExposedPorts(PORT);
+    if (transport == NodeTransport.HYBRID) {
+      withExposedPorts(PORT, HYBRID_P2P_PORT);
+    } else {
+      withExposedPorts(PORT);
+    }
     withEnv("JDK_JAVA_OPTIONS", JAVA_OPTIONS);
     withCreateContainerCmdModifier(cmd -> cmd.withName(network.name() + "-" + alias).withHostName(alias));
     withLogConsumer(this::log);
@@ -139,13 +153,26 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * Sets the addresses the node dials ({@code --peer}), each as {@link #peerAddress()} of that node.
+   * Sets the addresses the node dials ({@code --peer}), each one of {@link #dialAddresses} of that
+   * node.
    *
    * @param peers the addresses
    * @return this container
    */
   public NodeContainer withPeers(List<String> peers) {
     this.peers = List.copyOf(peers);
+    return this;
+  }
+
+  /**
+   * Sets the node's {@code --fanout}, the outgoing connections its mesh keeps (without it, the
+   * node's default).
+   *
+   * @param outgoing how many
+   * @return this container
+   */
+  public NodeContainer withFanout(int outgoing) {
+    this.fanout = outgoing;
     return this;
   }
 
@@ -163,12 +190,21 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
       command.add("--peer");
       command.add(peer);
     }
-    if (transport == NodeTransport.WS) {
+    if (transport == NodeTransport.HYBRID) {
+      command.addAll(List.of("--p2p-listen", "0.0.0.0:" + HYBRID_P2P_PORT));
+    }
+    if (transport.speaksWs()) {
       command.addAll(List.of("--public-address", "http://" + alias + ":" + PORT));
-    } else if (keySource == KeySource.KEY_FILE) {
-      command.addAll(List.of("--key", KEY_PATH));
-    } else {
-      command.addAll(List.of("--data-dir", DATA_DIR));
+    }
+    if (transport.speaksP2p()) {
+      if (keySource == KeySource.KEY_FILE) {
+        command.addAll(List.of("--key", KEY_PATH));
+      } else {
+        command.addAll(List.of("--data-dir", DATA_DIR));
+      }
+    }
+    if (fanout != null) {
+      command.addAll(List.of("--fanout", String.valueOf(fanout)));
     }
     if (meshInterval != null) {
       command.addAll(List.of("--mesh-interval-ms", String.valueOf(meshInterval.toMillis())));
@@ -196,6 +232,67 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
+   * The port the node's libp2p side listens on in its container.
+   *
+   * @return {@link #PORT} for a P2P node, {@link #HYBRID_P2P_PORT} for a hybrid node
+   * @throws IllegalStateException for a WS node
+   */
+  public int p2pPort() {
+    if (!transport.speaksP2p()) {
+      throw new IllegalStateException(alias + " is a WS node: it has no libp2p port");
+    }
+    return transport == NodeTransport.HYBRID ? HYBRID_P2P_PORT : PORT;
+  }
+
+  /**
+   * The node's libp2p address as other nodes on the gossip network dial it.
+   *
+   * @param byDnsName {@code /dns4/alias} rather than the fixed {@code /ip4} address
+   * @return {@code /ip4/ADDRESS/tcp/P2P_PORT/p2p/<peer ID>} or {@code /dns4/alias/tcp/P2P_PORT/p2p/<peer ID>}
+   * @throws IllegalStateException for a WS node
+   */
+  public String p2pPeerAddress(boolean byDnsName) {
+    return (byDnsName ? "/dns4/" + alias : "/ip4/" + address) + "/tcp/" + p2pPort() + "/p2p/" + peerId();
+  }
+
+  /**
+   * The node's WebSocket address as other nodes dial it.
+   *
+   * @return {@code alias:PORT}
+   * @throws IllegalStateException for a P2P node
+   */
+  public String wsPeerAddress() {
+    if (!transport.speaksWs()) {
+      throw new IllegalStateException(alias + " is a P2P node: it has no WS address");
+    }
+    return alias + ":" + PORT;
+  }
+
+  /**
+   * The addresses a node of transport {@code dialer} gives as {@code --peer} to reach this one: the
+   * WS address if both speak WS, the libp2p address if both speak libp2p; a hybrid dialing a hybrid
+   * gets both (the two then end with one connection).
+   *
+   * @param dialer the transport of the node that dials
+   * @param byDnsName name a libp2p address {@code /dns4/alias} rather than by the fixed {@code /ip4} address
+   * @return one or two addresses
+   * @throws IllegalArgumentException if the two nodes share no transport (a WS node cannot dial a P2P one)
+   */
+  public List<String> dialAddresses(NodeTransport dialer, boolean byDnsName) {
+    List<String> out = new ArrayList<>(2);
+    if (dialer.speaksWs() && transport.speaksWs()) {
+      out.add(wsPeerAddress());
+    }
+    if (dialer.speaksP2p() && transport.speaksP2p()) {
+      out.add(p2pPeerAddress(byDnsName));
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("a " + dialer + " node cannot dial " + alias + ", a " + transport + " node");
+    }
+    return out;
+  }
+
+  /**
    * The node's address on the gossip network.
    *
    * @return its IPv4 address there, the same after a partition or a restart
@@ -212,7 +309,7 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
    * @throws IllegalStateException for a WS node, or a data-dir node that has not started yet
    */
   public String peerId() {
-    if (transport != NodeTransport.P2P) {
+    if (!transport.speaksP2p()) {
       throw new IllegalStateException(alias + " is a " + transport + " node: it has no peer ID");
     }
     if (key != null) {
@@ -226,27 +323,32 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * The address other nodes dial this one at ({@code --peer}).
+   * The address other nodes of its transport dial this one at ({@code --peer}).
    *
    * @return {@code alias:PORT} for WS; {@code /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>} for P2P
+   * @throws IllegalStateException for a hybrid node, which has two ({@link #dialAddresses})
    */
   public String peerAddress() {
-    if (transport == NodeTransport.WS) {
-      return alias + ":" + PORT;
-    }
-    return "/ip4/" + address + "/tcp/" + PORT + "/p2p/" + peerId();
+    return singleAddress(false);
   }
 
   /**
    * The address other nodes dial this one at, by its DNS alias on the gossip network.
    *
    * @return {@code alias:PORT} for WS; {@code /dns4/alias/tcp/PORT/p2p/<peer ID>} for P2P
+   * @throws IllegalStateException for a hybrid node, which has two ({@link #dialAddresses})
    */
   public String dnsPeerAddress() {
-    if (transport == NodeTransport.WS) {
-      return alias + ":" + PORT;
-    }
-    return "/dns4/" + alias + "/tcp/" + PORT + "/p2p/" + peerId();
+    return singleAddress(true);
+  }
+
+  private String singleAddress(boolean byDnsName) {
+    return switch (transport) {
+      case WS -> wsPeerAddress();
+      case P2P -> p2pPeerAddress(byDnsName);
+      case HYBRID -> throw new IllegalStateException(
+          alias + " is a hybrid node: it has a WS and a libp2p address (wsPeerAddress, p2pPeerAddress, dialAddresses)");
+    };
   }
 
   @Override
@@ -257,7 +359,7 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
 
   @Override
   protected void containerIsStarted(InspectContainerResponse containerInfo) {
-    baseUri = mappedUri(containerInfo);
+    readMappedPorts(containerInfo);
   }
 
   /**
@@ -298,8 +400,36 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * The {@code peerId} of every P2P {@code listening} line the node has printed, one per start of
-   * its container, in order.
+   * The node's last {@code listening} line, read as JSON: {@code address} (WS, hybrid), {@code
+   * network} (P2P, hybrid), {@code peerId} and {@code addrs} (P2P, hybrid: the listen multiaddrs).
+   *
+   * @return the line's object
+   * @throws IllegalStateException if the node has printed none
+   * @throws AssertionError if it is not a JSON object
+   */
+  public JsonNode listeningLine() {
+    Matcher m = ListeningWaitStrategy.LISTENING.matcher(getLogs(OutputFrame.OutputType.STDOUT));
+    String last = null;
+    while (m.find()) {
+      last = m.group();
+    }
+    if (last == null) {
+      throw new IllegalStateException(alias + " has printed no listening line");
+    }
+    try {
+      JsonNode line = NodeHttp.JSON.readTree(last);
+      if (line == null || !line.isObject()) {
+        throw new AssertionError(alias + ": the listening line is not a JSON object: " + last);
+      }
+      return line;
+    } catch (IOException e) {
+      throw new AssertionError(alias + ": the listening line is not JSON: " + last, e);
+    }
+  }
+
+  /**
+   * The {@code peerId} of every P2P or hybrid {@code listening} line the node has printed, one per
+   * start of its container, in order.
    *
    * @return the peer IDs (empty for a WS node)
    */
@@ -327,14 +457,42 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
 
   /**
    * The node's HTTP API at its mapped port: plain HTTP for a WS node, HTTP over libp2p to the peer
-   * ID of its last {@code listening} line for a P2P node.
+   * ID of its last {@code listening} line for a P2P node; a hybrid node serves the same router on
+   * both, and this is its WS side ({@link #wsHttp()}; {@link #p2pHttp()} is the other).
    *
    * @return a client for it
    */
   public NodeHttp http() {
-    URI uri = mappedBase();
-    if (transport == NodeTransport.WS) {
-      return new WsNodeHttp(alias, uri, genesis);
+    return transport.speaksWs() ? wsHttp() : p2pHttp();
+  }
+
+  /**
+   * The node's HTTP API over plain HTTP at its mapped WS port.
+   *
+   * @return a client for it
+   * @throws IllegalStateException for a P2P node, or a node that is not started
+   */
+  public NodeHttp wsHttp() {
+    if (!transport.speaksWs()) {
+      throw new IllegalStateException(alias + " is a P2P node: it serves HTTP only over libp2p");
+    }
+    return new WsNodeHttp(alias, mappedBase(), genesis);
+  }
+
+  /**
+   * The node's HTTP API over libp2p HTTP at its mapped libp2p port, to the peer ID of its last
+   * {@code listening} line.
+   *
+   * @return a client for it
+   * @throws IllegalStateException for a WS node, or a node that is not started
+   */
+  public NodeHttp p2pHttp() {
+    if (!transport.speaksP2p()) {
+      throw new IllegalStateException(alias + " is a WS node: it has no libp2p side");
+    }
+    URI uri = transport == NodeTransport.HYBRID ? p2pBaseUri : baseUri;
+    if (uri == null) {
+      throw new IllegalStateException(alias + " is not started");
     }
     List<String> printed = listeningPeerIds();
     if (printed.isEmpty()) {
@@ -350,7 +508,7 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * The test host's way to the node's port.
+   * The test host's way to the node's port {@link #PORT} (a hybrid node's WS side).
    *
    * @return {@code http://HOST:MAPPED_PORT}
    * @throws IllegalStateException if the node is not started
@@ -433,7 +591,7 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
         .withSince(since)
         .exec(callback);
     new ListeningWaitStrategy(before + 1).withStartupTimeout(START_TIMEOUT).waitUntilReady(this);
-    baseUri = mappedUri(inspect());
+    readMappedPorts(inspect());
   }
 
   private void log(OutputFrame frame) {
@@ -449,11 +607,18 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
     return getDockerClient().inspectContainerCmd(getContainerId()).exec();
   }
 
-  private URI mappedUri(InspectContainerResponse info) {
+  private void readMappedPorts(InspectContainerResponse info) {
+    baseUri = mappedUri(info, PORT);
+    if (transport == NodeTransport.HYBRID) {
+      p2pBaseUri = mappedUri(info, HYBRID_P2P_PORT);
+    }
+  }
+
+  private URI mappedUri(InspectContainerResponse info, int port) {
     Map<ExposedPort, Ports.Binding[]> bindings = info.getNetworkSettings().getPorts().getBindings();
-    Ports.Binding[] binding = bindings.get(ExposedPort.tcp(PORT));
+    Ports.Binding[] binding = bindings.get(ExposedPort.tcp(port));
     if (binding == null || binding.length == 0) {
-      throw new IllegalStateException(alias + ": port " + PORT + " is not mapped: " + bindings);
+      throw new IllegalStateException(alias + ": port " + port + " is not mapped: " + bindings);
     }
     return URI.create("http://" + getHost() + ":" + binding[0].getHostPortSpec());
   }

@@ -3,17 +3,22 @@ package io.gossipnet.it.harness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * A node's HTTP API as the tests use it: {@code GET /status}, and the demo API ({@code --demo-api})
- * to broadcast a message on a tag and list the IDs of the messages the node has received.
+ * A node's HTTP API as the tests use it: {@code GET /status}, the demo API ({@code --demo-api}) to
+ * broadcast a message on a tag and list the IDs of the messages the node has received, and the
+ * node's {@code GET /metrics} (Prometheus text, {@link MetricSample}) and {@code GET /v1/peers} (a
+ * JSON array of its peers).
  *
  * <p>Two flavours carry the same requests: {@link WsNodeHttp}, plain HTTP to the container's mapped
  * port (a WS node serves its API on its Jetty server), and {@link P2pNodeHttp}, HTTP over libp2p
  * from the test JVM's own libp2p host to the mapped port (a P2P node serves its API only there).
- * An implementation supplies {@link #exchange}; the API's paths and JSON are read here, once.
+ * A hybrid node answers both (the same router), so a test can hold one view of each. An
+ * implementation supplies {@link #exchange}; the API's paths and JSON are read here, once.
  */
 public interface NodeHttp {
   /** The JSON reader of the answers. */
@@ -65,6 +70,37 @@ public interface NodeHttp {
       throw new AssertionError(alias() + ": /status has no integer \"peers\"");
     }
     return peers.asInt();
+  }
+
+  /**
+   * {@code GET /metrics}: the node's meters as Prometheus text.
+   *
+   * @return the samples, in the order the node wrote them
+   */
+  default List<MetricSample> metrics() {
+    return MetricSample.parse(exchange("GET", "/metrics", new byte[0]));
+  }
+
+  /**
+   * {@code GET /v1/peers}: one JSON object per connected peer (its {@code id}, {@code address},
+   * {@code network}, {@code direction}, queue depths and message and byte counts).
+   *
+   * @return the peers the node answered with 200
+   */
+  default List<JsonNode> peerList() {
+    String body = exchange("GET", "/v1/peers", new byte[0]);
+    JsonNode array;
+    try {
+      array = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new AssertionError(alias() + ": /v1/peers is not JSON: " + body, e);
+    }
+    if (array == null || !array.isArray()) {
+      throw new AssertionError(alias() + ": /v1/peers is not a JSON array: " + body);
+    }
+    List<JsonNode> peers = new ArrayList<>();
+    array.forEach(peers::add);
+    return peers;
   }
 
   /**
