@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -134,7 +133,6 @@ class MixedMeshIT {
    */
   @Test
   @Order(4)
-  @Disabled("needs /metrics and /v1/peers from http-services; enabled by the lead when merged")
   void metricsAndPeersAnswerOnBothTransportsOfTheRelay() {
     // Traffic on both networks first, so the relay's counters have moved on each.
     crossesTheRelay(p2pOnly, wsOnly);
@@ -162,6 +160,11 @@ class MixedMeshIT {
           assertThat(peer.path(field).isTextual()).as(field + " of " + peer).isTrue();
         }
         assertThat(peer.path("direction").asText()).as("direction of " + peer).isEqualTo("in");
+        for (String count : List.of("messagesIn", "bytesIn", "messagesOut", "bytesOut")) {
+          assertThat(peer.path(count).isNumber()).as(count + " of " + peer).isTrue();
+        }
+        assertThat(peer.path("queue").path("high").isNumber() && peer.path("queue").path("bulk").isNumber())
+            .as("queue depths of " + peer).isTrue();
       }
       Map<String, JsonNode> byNetwork = peers.stream().collect(Collectors.toMap(p -> p.path("network").asText(), p -> p));
       assertThat(byNetwork).as("one peer per network").containsOnlyKeys("ws", "p2p");

@@ -82,21 +82,23 @@ public interface NodeHttp {
   }
 
   /**
-   * {@code GET /v1/peers}: one JSON object per connected peer (its {@code id}, {@code address},
-   * {@code network}, {@code direction}, queue depths and message and byte counts).
+   * {@code GET /v1/peers} ({@code {"count":N,"peers":[...]}}): one JSON object per connected peer
+   * (its {@code id}, {@code address}, {@code network}, {@code direction}, {@code queue} depths and
+   * message and byte counts); checks that {@code count} is the number listed.
    *
    * @return the peers the node answered with 200
    */
   default List<JsonNode> peerList() {
     String body = exchange("GET", "/v1/peers", new byte[0]);
-    JsonNode array;
+    JsonNode root;
     try {
-      array = JSON.readTree(body);
+      root = JSON.readTree(body);
     } catch (IOException e) {
       throw new AssertionError(alias() + ": /v1/peers is not JSON: " + body, e);
     }
-    if (array == null || !array.isArray()) {
-      throw new AssertionError(alias() + ": /v1/peers is not a JSON array: " + body);
+    JsonNode array = root == null ? null : root.path("peers");
+    if (array == null || !array.isArray() || root.path("count").asInt(-1) != array.size()) {
+      throw new AssertionError(alias() + ": /v1/peers is not {count, peers[count]}: " + body);
     }
     List<JsonNode> peers = new ArrayList<>();
     array.forEach(peers::add);
