@@ -78,7 +78,9 @@ final class WsHttpHosting implements HttpHosting {
     }
     HttpRouter.Routing routing = r.route(request.getMethod(), path, request.getLength());
     if (routing instanceof HttpRouter.Refused refused) {
-      write(response, callback, refused.response());
+      // The body was not read: Jetty may close the connection rather than drain it, so the
+      // client is told not to send another request on it.
+      write(response, callback, refused.response(), request.getLength() != 0);
       return;
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -92,11 +94,18 @@ final class WsHttpHosting implements HttpHosting {
             return in.readNBytes(max);
           }
         })
-        .thenAccept(res -> write(response, callback, res));
+        .thenAccept(res -> write(response, callback, res, res.status() == 413));
   }
 
-  private static void write(Response response, Callback callback, HttpResponse res) {
+  /**
+   * Writes {@code res}; with {@code close}, with {@code Connection: close} (a request whose body was
+   * left unread, or read only up to the limit, leaves the connection unusable for the next one).
+   */
+  private static void write(Response response, Callback callback, HttpResponse res, boolean close) {
     response.setStatus(res.status());
+    if (close) {
+      response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, org.eclipse.jetty.http.HttpHeaderValue.CLOSE.asString());
+    }
     res.headers().forEach((name, values) -> {
       for (String v : values) {
         response.getHeaders().add(name, v);
