@@ -16,8 +16,12 @@ import java.util.Set;
  * @param transportConnectionsBeyondGossipPeers whether {@code TRANSPORT_CONNECTIONS_IN/OUT} list
  *     connections that carry no gossip peer (over P2P: a libp2p connection opened for HTTP or
  *     pubsub only); when false they list exactly the gossip peers
+ * @param refusesOtherGenesisIds whether a connection from a node of another genesis ID is refused
+ *     (WebSocket: 412 in the handshake; not over P2P, where the seed sends the genesis ID in the
+ *     stream metadata but does not compare it, inventory section 7.2)
  */
-public record TransportCapabilities(Set<Tag> pubsubTags, boolean transportConnectionsBeyondGossipPeers) {
+public record TransportCapabilities(
+    Set<Tag> pubsubTags, boolean transportConnectionsBeyondGossipPeers, boolean refusesOtherGenesisIds) {
 
   /** Copies. */
   public TransportCapabilities {
@@ -29,15 +33,15 @@ public record TransportCapabilities(Set<Tag> pubsubTags, boolean transportConnec
    * connection is a gossip peer (in-memory, WebSocket).
    */
   public static TransportCapabilities gossipConnectionsOnly() {
-    return new TransportCapabilities(Set.of(), false);
+    return new TransportCapabilities(Set.of(), false, true);
   }
 
   /**
-   * go-algorand's P2P network: {@code TX} over GossipSub with validators, and libp2p connections
-   * that carry no gossip stream among the transport connections.
+   * go-algorand's P2P network: {@code TX} over GossipSub with validators, libp2p connections that
+   * carry no gossip stream among the transport connections, and no genesis check on a stream.
    */
   public static TransportCapabilities p2p() {
-    return new TransportCapabilities(Set.of(Tags.TX), true);
+    return new TransportCapabilities(Set.of(Tags.TX), true, false);
   }
 
   /** Whether {@code tag} travels over a pubsub router. */
