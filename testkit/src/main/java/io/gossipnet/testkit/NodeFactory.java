@@ -4,6 +4,7 @@ import io.gossipnet.core.DisconnectReason;
 import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.Peer;
 import io.gossipnet.core.engine.WsPeer;
+import io.gossipnet.core.http.HttpRouter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -64,6 +65,14 @@ public interface NodeFactory extends AutoCloseable {
    */
   default Optional<CompletionStage<DisconnectReason>> closeReason(Peer peer) {
     return peer instanceof WsPeer p ? Optional.of(p.closed()) : Optional.empty();
+  }
+
+  /**
+   * The largest HTTP request body the nodes serve; a larger one gets {@code 413}. By default the
+   * router's, {@link HttpRouter#DEFAULT_MAX_REQUEST_BODY_BYTES}.
+   */
+  default int maxHttpRequestBodyBytes() {
+    return HttpRouter.DEFAULT_MAX_REQUEST_BODY_BYTES;
   }
 
   /**
