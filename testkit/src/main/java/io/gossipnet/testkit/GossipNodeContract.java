@@ -254,6 +254,7 @@ public abstract class GossipNodeContract {
   @Test
   protected void readyCompletesTheEventualReadyDelayAfterTheFirstPeer() {
     GossipNode hub = start(NodeOptions.relay(name("relay")).withFanout(3).withEventualReadyDelay(Duration.ofMillis(300)));
+    assertThat(hub.ready().toCompletableFuture()).as("ready with no peer").isNotDone();
     client(hub);
     eventually().until(() -> hub.ready().toCompletableFuture().isDone());
     assertThat(hub.getPeers(CONNECTED_IN, CONNECTED_OUT)).hasSizeLessThan(3);
@@ -407,14 +408,14 @@ public abstract class GossipNodeContract {
     assertThat(up.tag()).isEqualTo(BULK);
     assertThat(up.receivedNanos()).as("receivedNanos, a System.nanoTime() of the past").isLessThanOrEqualTo(System.nanoTime());
     assertThat(up.network()).as("msg.network()").isSameAs(hub);
-    assertThat(up.outgoing()).as("arrived on a connection the node dialed").isFalse();
+    assertThat(up.outgoing()).as("outgoing(): the hub did not dial the client").isFalse();
     assertThat(up.sender()).isInstanceOf(DisconnectablePeer.class);
     assertThat(hub.getPeers(CONNECTED_IN)).contains(up.sender());
 
     hub.broadcast(BULK, text("down"), false, null);
     IncomingMessage down = eventually().until(() -> atClient.find("down"), Optional::isPresent).orElseThrow();
     assertThat(down.network()).isSameAs(client);
-    assertThat(down.outgoing()).as("arrived on a connection the node dialed").isTrue();
+    assertThat(down.outgoing()).as("outgoing(): the client dialed the hub").isTrue();
     assertThat(client.getPeers(CONNECTED_OUT)).contains(down.sender());
   }
 
