@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The live threads of this JVM, virtual ones included, from a JSON thread dump: {@link
  * Thread#getAllStackTraces()} lists platform threads only, while a node's peer loops and handlers
- * run on virtual threads.
+ * run on virtual threads. Virtual threads started with the {@code Thread} API are in the dump when
+ * the JVM tracks all threads ({@code jdk.trackAllThreads}, on by default).
  */
 public final class LiveThreads {
   private static final Pattern TID = Pattern.compile("\"tid\"\\s*:\\s*\"?(\\d+)\"?");
