@@ -566,30 +566,22 @@ public abstract class GossipNodeContract {
     GossipNode hub = relay();
     GossipNode client = client(hub);
     awaitPeers(hub, CONNECTED_IN, 1);
-    CompletableFuture<Void> answerLate = new CompletableFuture<>();
-    CompletableFuture<Void> lateQueued = new CompletableFuture<>();
-    inbox(hub, REQUEST, m -> {
-      UnicastPeer sender = (UnicastPeer) m.sender();
-      String q = Topics.decode(m.data()).getString("q").orElse("");
-      if (q.equals("slow")) {
-        answerLate.join();
-        sender.respond(m, OutgoingMessage.respond(Topics.of(Topic.of("a", "late"))));
-        lateQueued.complete(null);
-      } else {
-        // Answered after the late response was queued: it arrives after it on the same connection.
-        lateQueued.join();
-        sender.respond(m, OutgoingMessage.respond(Topics.of(Topic.of("a", "prompt"))));
-      }
-      return OutgoingMessage.ignore();
-    });
+    // The hub answers "prompt" at once and "slow" only when the test says so.
+    Inbox atHub = inbox(hub, REQUEST, m -> question(m).equals("prompt")
+        ? OutgoingMessage.respond(Topics.of(Topic.of("a", "prompt")))
+        : OutgoingMessage.ignore());
     Peer hubPeer = client.getPeers(CONNECTED_OUT).get(0);
     UnicastPeer unicast = (UnicastPeer) hubPeer;
 
     CompletableFuture<Topics> slow = unicast.request(REQUEST, Topics.of(Topic.of("q", "slow")));
+    IncomingMessage slowAtHub = eventually()
+        .until(() -> atHub.messages.stream().filter(m -> question(m).equals("slow")).findFirst(), Optional::isPresent)
+        .orElseThrow();
     slow.cancel(false);
-    CompletableFuture<Topics> prompt = unicast.request(REQUEST, Topics.of(Topic.of("q", "prompt")));
-    answerLate.complete(null);
-    assertThat(prompt.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getString("a")).contains("prompt");
+    ((UnicastPeer) slowAtHub.sender()).respond(slowAtHub, OutgoingMessage.respond(Topics.of(Topic.of("a", "late"))));
+    // Asked after the late response was queued, so answered after it on the same connection.
+    Topics prompt = unicast.request(REQUEST, Topics.of(Topic.of("q", "prompt"))).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(prompt.getString("a")).contains("prompt");
     assertThat(client.getPeers(CONNECTED_OUT)).as("a late response does not close the peer").contains(hubPeer);
   }
 
@@ -1047,6 +1039,11 @@ public abstract class GossipNodeContract {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** The {@code q} topic of a topic request. */
+  private static String question(IncomingMessage request) {
+    return Topics.decode(request.data()).getString("q").orElse("");
   }
 
   private static HttpRequest post(String path, byte[] body) {
