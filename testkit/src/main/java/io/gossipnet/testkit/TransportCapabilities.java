@@ -6,7 +6,10 @@ import java.util.Set;
 
 /**
  * The documented ways in which transports differ, declared by a {@link NodeFactory} so that {@link
- * GossipNodeContract} checks the behaviour that applies instead of skipping a test.
+ * GossipNodeContract} checks the behaviour that applies instead of skipping a test. Each one
+ * describes what happens between two nodes of the factory as the contract connects them (a relay
+ * dialed at all its {@link NodeFactory#dialAddresses}): a node on several transports declares what
+ * its connections end up using.
  *
  * @param pubsubTags tags carried by a pubsub router rather than the peers' gossip connections:
  *     received messages of these tags go through the registered validator (which decides whether
