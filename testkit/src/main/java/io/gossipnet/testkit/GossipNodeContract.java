@@ -918,9 +918,15 @@ public abstract class GossipNodeContract {
     return factory.dialAddresses(node);
   }
 
-  /** Waits until {@code node} has exactly {@code count} peers of the class {@code option}. */
-  protected static void awaitPeers(GossipNode node, PeerOption option, int count) {
+  /**
+   * Waits until {@code node} has exactly {@code count} peers of the class {@code option}, lets the
+   * factory wait for its connections to settle ({@link NodeFactory#awaitSettled}), and checks
+   * again.
+   */
+  protected final void awaitPeers(GossipNode node, PeerOption option, int count) {
     eventually().untilAsserted(() -> assertThat(node.getPeers(option)).as("%s peers", option).hasSize(count));
+    factory.awaitSettled(node);
+    eventually().untilAsserted(() -> assertThat(node.getPeers(option)).as("%s peers once settled", option).hasSize(count));
   }
 
   /** Awaitility with the contract's timeout and a short poll interval. */

@@ -51,6 +51,15 @@ public interface NodeFactory extends AutoCloseable {
     return node.address().map(List::of).orElse(List.of());
   }
 
+  /**
+   * Waits until {@code node}'s connections stop changing, once the contract has seen the peers it
+   * waited for; the contract then checks the count again and takes its peer handles. A node that
+   * may connect to one peer over several transports and then close all but one (a hybrid node's
+   * duplicate resolution) waits here until that is done. By default nothing: a connection the
+   * contract saw is the one that stays.
+   */
+  default void awaitSettled(GossipNode node) {}
+
   /** How this transport differs from the others where the API allows it; none by default. */
   default TransportCapabilities capabilities() {
     return TransportCapabilities.gossipConnectionsOnly();
