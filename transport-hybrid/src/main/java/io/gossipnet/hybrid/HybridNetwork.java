@@ -92,6 +92,8 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
   private final WsNetwork ws;
   private final P2PNetwork p2p;
   private final Mesher mesher;
+  /** The WS identity challenge, or null when the config turns it off. */
+  private final Ed25519IdentityChallengeScheme wsIdentity;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -140,9 +142,10 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
     this.p2p = new P2PNetwork(p);
 
     IdentitySigner signer = p2p.identitySigner();
+    this.wsIdentity = identity(n, signer, p2p.peerId().toBase58());
     NetworkEngine.Builder w = NetworkEngine.builder(wsConfig, wsTransport)
         .meterRegistry(registry)
-        .identity(identity(n, signer, p2p.peerId().toBase58()))
+        .identity(wsIdentity)
         .identityTracker(tracker)
         .incomingFilter(filter)
         .multiplexer(multiplexer)
@@ -232,11 +235,11 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
         p2p.address().orElse("(not listening)"), mesher != null ? "hybrid relay" : "per network");
   }
 
-  /** Completes {@link #ready()} once both networks together have as many peers as the fanout. */
+  /** Completes {@link #ready()} once both networks together have as many distinct peers as the fanout. */
   private void watchReady() {
     int fanout = config.network().gossipFanout();
     while (!ready.isDone() && !stopped.get()) {
-      if (ws.connectedPeers().size() + p2p.connectedPeers().size() >= fanout) {
+      if (distinctPeers() >= fanout) {
         ready.complete(null);
         return;
       }
@@ -246,6 +249,36 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
         return;
       }
     }
+  }
+
+  /**
+   * The nodes this one is connected to: peers with a proved identity counted once per key (a node
+   * reached over both networks, before one connection is closed as a duplicate, is one), peers
+   * whose identity is still being proved not at all, and peers of a network without identities
+   * one each.
+   */
+  int distinctPeers() {
+    Set<String> keys = new java.util.HashSet<>();
+    int anonymous = 0;
+    for (WsPeer peer : connectedPeers()) {
+      byte[] key = peer.identityKey();
+      if (key != null) {
+        keys.add(java.util.HexFormat.of().formatHex(key));
+      } else if (peer.network() == ws && wsIdentity == null) {
+        anonymous++;
+      }
+    }
+    return keys.size() + anonymous;
+  }
+
+  /**
+   * Whether every connection's node is known and none is connected twice: each peer's identity is
+   * proved (on a network that runs identities) and no key is held by two peers. A node reached
+   * over both networks is not settled until one of the two connections is closed.
+   */
+  public boolean settled() {
+    List<WsPeer> all = connectedPeers();
+    return distinctPeers() == all.size();
   }
 
   /** Stops the hybrid mesher, then both networks in parallel. Idempotent. */
@@ -472,8 +505,9 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
   }
 
   /**
-   * Completes when the two networks together have as many peers as the fanout, or when either
-   * network alone is ready (its fanout, or its eventual-ready delay after its first peer).
+   * Completes when the two networks together have as many peers as the fanout (a node connected
+   * over both counted once), or when either network alone is ready (its fanout, or its
+   * eventual-ready delay after its first peer).
    */
   @Override
   public CompletionStage<Void> ready() {
