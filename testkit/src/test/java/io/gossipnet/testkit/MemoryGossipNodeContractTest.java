@@ -20,10 +20,6 @@ class MemoryGossipNodeContractTest extends GossipNodeContract {
       String self = "mem://" + options.name();
       if (options.relay()) {
         c.listenAddress(self).publicAddress(self);
-      } else {
-        // The in-memory transport listens whenever incoming connections are allowed, whatever
-        // the listen address says; a client allows none.
-        c.incomingConnectionsLimit(0);
       }
       NetworkConfig config = c.build();
       var identity = options.relay() ? new Ed25519IdentityChallengeScheme(IdentityKeys.generate(), Set.of(self)) : null;

@@ -51,7 +51,8 @@ public final class MemoryTransport implements Transport {
   public void start(TransportContext context) {
     this.context = context;
     NetworkConfig c = context.config();
-    if (c.incomingConnectionsLimit() > 0) {
+    // As the other transports: an empty listen address means the node does not listen.
+    if (!c.listenAddress().isEmpty() && c.incomingConnectionsLimit() > 0) {
       network.listen(address, this);
       listening = true;
     }
