@@ -31,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  * (dialing one if there is none), with {@code connection: close}.
  */
 final class P2PHttpHosting implements HttpHosting {
+  /** The methods RFC 9110 calls idempotent: sent again when the connection closed under them. */
+  private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
   private final P2PTransport transport;
   private final P2PConfig p2p;
   private volatile HttpServer server = new HttpServer();
@@ -103,7 +106,6 @@ final class P2PHttpHosting implements HttpHosting {
         } catch (RuntimeException e) {
           throw new IOException("not a P2P address: " + key + " (" + e.getMessage() + ")");
         }
-        Connection conn = connection(h, ma, peer);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         request.headers().forEach((k, v) -> {
           String lower = k.toLowerCase(Locale.ROOT);
@@ -112,9 +114,23 @@ final class P2PHttpHosting implements HttpHosting {
           }
         });
         String target = request.path() + (request.query().isEmpty() ? "" : "?" + request.query());
-        io.gossipnet.libp2p.http.HttpResponse r =
-            new HttpClient(p2p.httpTimeout(), p2p.maxHttpResponseBody())
-                .send(conn, new io.gossipnet.libp2p.http.HttpRequest(request.method(), target, headers, request.body()));
+        var wire = new io.gossipnet.libp2p.http.HttpRequest(request.method(), target, headers, request.body());
+        HttpClient client = new HttpClient(p2p.httpTimeout(), p2p.maxHttpResponseBody());
+        Connection conn = connection(h, ma, peer);
+        io.gossipnet.libp2p.http.HttpResponse r;
+        try {
+          r = client.send(conn, wire);
+        } catch (IOException | RuntimeException e) {
+          // The connection closed under the request (the peer's other stream on it was closed, a
+          // duplicate in a hybrid node): an idempotent request is sent once more, on a new
+          // connection, as HTTP clients do with a reused connection that the server closed.
+          if (conn.isOpen() || !IDEMPOTENT.contains(request.method())) {
+            throw e;
+          }
+          org.slf4j.LoggerFactory.getLogger(P2PHttpHosting.class)
+              .debug("{} {} to {}: connection closed under the request ({}); sending it again", request.method(), target, peer, e.toString());
+          r = client.send(connection(h, ma, peer), wire);
+        }
         Map<String, List<String>> out = new LinkedHashMap<>();
         r.headers().forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         return new HttpResponse(r.status(), out, r.body());
