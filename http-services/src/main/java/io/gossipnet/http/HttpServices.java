@@ -108,6 +108,11 @@ public final class HttpServices implements NodeInitializer {
       PrometheusMeterRegistry scraped = prometheus();
       builtIn(node, taken, config.metricsPath(), Set.of("GET"), () -> new MetricsEndpoint(scraped));
     }
+    if (config.uiPath() != null) {
+      UiEndpoint ui = new UiEndpoint(config.uiPath(), config.peersPath(), config.metricsPath(), node.genesisId());
+      builtIn(node, taken, config.uiPath(), Set.of("GET"), () -> ui);
+      builtIn(node, taken, config.uiPath() + "/{asset}", Set.of("GET"), () -> ui);
+    }
     if (config.blobPath() != null) {
       String path = config.blobPath().replace("{genesisID}", node.genesisId());
       if (taken.contains(path)) {

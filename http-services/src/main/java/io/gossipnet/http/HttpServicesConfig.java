@@ -24,6 +24,8 @@ import java.time.Duration;
  *     request bodies on its own (413 over {@link HttpRouter#maxRequestBodyBytes()}), so raising
  *     this past the router's limit only matters for blobs stored locally
  * @param retryAfter the {@code Retry-After} of a 503 (whole seconds)
+ * @param uiPath the live status page ({@code <uiPath>} and its assets under {@code <uiPath>/});
+ *     it reads the peers and metrics endpoints, so it needs both; null turns it off
  * @param bindMeterRegistry whether {@link HttpServicesModule} binds the node's {@code
  *     MeterRegistry} to its {@code PrometheusMeterRegistry} (an {@code OptionalBinder}
  *     setBinding); false when the application binds its own registry, which must then be a {@code
@@ -39,6 +41,7 @@ public record HttpServicesConfig(
     long blobMemoryCap,
     int maxBlobBytes,
     Duration retryAfter,
+    String uiPath,
     boolean bindMeterRegistry) {
   /** The health endpoint: the WS transport's exempt {@code /status}. */
   public static final String DEFAULT_STATUS_PATH = "/status";
@@ -58,6 +61,9 @@ public record HttpServicesConfig(
   /** The largest blob: the router's default request body limit, 1 MiB. */
   public static final int DEFAULT_MAX_BLOB_BYTES = HttpRouter.DEFAULT_MAX_REQUEST_BODY_BYTES;
 
+  /** The live status page. */
+  public static final String DEFAULT_UI_PATH = "/ui";
+
   /** The seed's {@code Retry-After} of a block service at its memory cap: 3 s. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(3);
 
@@ -67,6 +73,13 @@ public record HttpServicesConfig(
     checkPath("peersPath", peersPath);
     checkPath("metricsPath", metricsPath);
     checkPath("blobPath", blobPath);
+    checkPath("uiPath", uiPath);
+    if (uiPath != null && (uiPath.contains("{") || uiPath.endsWith("/"))) {
+      throw new IllegalArgumentException("uiPath must be a plain path without a trailing '/', was " + uiPath);
+    }
+    if (uiPath != null && (peersPath == null || metricsPath == null)) {
+      throw new IllegalArgumentException("uiPath needs the peers and metrics endpoints (peersPath and metricsPath not null)");
+    }
     if (blobPath != null && !blobPath.contains("{key}")) {
       throw new IllegalArgumentException("blobPath must have a {key} variable, was " + blobPath);
     }
@@ -116,6 +129,7 @@ public record HttpServicesConfig(
     b.blobMemoryCap = blobMemoryCap;
     b.maxBlobBytes = maxBlobBytes;
     b.retryAfter = retryAfter;
+    b.uiPath = uiPath;
     b.bindMeterRegistry = bindMeterRegistry;
     return b;
   }
@@ -130,6 +144,7 @@ public record HttpServicesConfig(
     private long blobMemoryCap = DEFAULT_BLOB_MEMORY_CAP;
     private int maxBlobBytes = DEFAULT_MAX_BLOB_BYTES;
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
+    private String uiPath = DEFAULT_UI_PATH;
     private boolean bindMeterRegistry = true;
 
     private Builder() {}
@@ -182,6 +197,12 @@ public record HttpServicesConfig(
       return this;
     }
 
+    /** See {@link HttpServicesConfig#uiPath()}; null turns the page off. */
+    public Builder uiPath(String v) {
+      uiPath = v;
+      return this;
+    }
+
     /** See {@link HttpServicesConfig#bindMeterRegistry()}. */
     public Builder bindMeterRegistry(boolean v) {
       bindMeterRegistry = v;
@@ -197,7 +218,7 @@ public record HttpServicesConfig(
      */
     public HttpServicesConfig build() {
       return new HttpServicesConfig(statusPath, peersPath, metricsPath, blobPath, blobPut, blobMemoryCap, maxBlobBytes,
-          retryAfter, bindMeterRegistry);
+          retryAfter, uiPath, bindMeterRegistry);
     }
   }
 }
