@@ -108,7 +108,9 @@ public final class HttpServices implements NodeInitializer {
       PrometheusMeterRegistry scraped = prometheus();
       builtIn(node, taken, config.metricsPath(), Set.of("GET"), () -> new MetricsEndpoint(scraped));
     }
-    if (config.uiPath() != null) {
+    if (config.uiPath() != null && (config.peersPath() == null || config.metricsPath() == null)) {
+      log.info("HTTP services: the status page {} reads the peers and metrics endpoints; with one of them off it is not served", config.uiPath());
+    } else if (config.uiPath() != null) {
       UiEndpoint ui = new UiEndpoint(config.uiPath(), config.peersPath(), config.metricsPath(), node.genesisId());
       builtIn(node, taken, config.uiPath(), Set.of("GET"), () -> ui);
       builtIn(node, taken, config.uiPath() + "/{asset}", Set.of("GET"), () -> ui);

@@ -25,7 +25,8 @@ import java.time.Duration;
  *     this past the router's limit only matters for blobs stored locally
  * @param retryAfter the {@code Retry-After} of a 503 (whole seconds)
  * @param uiPath the live status page ({@code <uiPath>} and its assets under {@code <uiPath>/});
- *     it reads the peers and metrics endpoints, so it needs both; null turns it off
+ *     it reads the peers and metrics endpoints, so it is not served when either is off; null
+ *     turns it off
  * @param bindMeterRegistry whether {@link HttpServicesModule} binds the node's {@code
  *     MeterRegistry} to its {@code PrometheusMeterRegistry} (an {@code OptionalBinder}
  *     setBinding); false when the application binds its own registry, which must then be a {@code
@@ -76,9 +77,6 @@ public record HttpServicesConfig(
     checkPath("uiPath", uiPath);
     if (uiPath != null && (uiPath.contains("{") || uiPath.endsWith("/"))) {
       throw new IllegalArgumentException("uiPath must be a plain path without a trailing '/', was " + uiPath);
-    }
-    if (uiPath != null && (peersPath == null || metricsPath == null)) {
-      throw new IllegalArgumentException("uiPath needs the peers and metrics endpoints (peersPath and metricsPath not null)");
     }
     if (blobPath != null && !blobPath.contains("{key}")) {
       throw new IllegalArgumentException("blobPath must have a {key} variable, was " + blobPath);
