@@ -135,6 +135,18 @@ final class WsHttpHosting implements HttpHosting {
           throw new IOException("request path must start with '/': " + request.path());
         }
         URI uri = URI.create(canonical + request.path() + (request.query().isEmpty() ? "" : "?" + request.query()));
+        try {
+          return exchange(c, uri, request);
+        } catch (UnsentRequestException e) {
+          // The pooled connection had been closed by the server (after a refusal it answered
+          // with Connection: close while this request was queued for it): nothing of this request
+          // reached the server, so it is sent once more, on a new connection, whatever its method.
+          return exchange(c, uri, request);
+        }
+      }
+
+      private HttpResponse exchange(HttpClient c, URI uri, HttpRequest request) throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean committed = new java.util.concurrent.atomic.AtomicBoolean();
         org.eclipse.jetty.client.Request out =
             c.newRequest(uri)
                 .method(request.method())
@@ -150,6 +162,7 @@ final class WsHttpHosting implements HttpHosting {
             }
           }
         }));
+        out.onRequestCommit(x -> committed.set(true));
         ContentResponse r;
         try {
           r = new CompletableResponseListener(out, ws.maxResponseBodySize()).send().get();
@@ -159,6 +172,9 @@ final class WsHttpHosting implements HttpHosting {
           throw new InterruptedIOException("request to " + canonical + " interrupted");
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
+          if (!committed.get() && (cause instanceof org.eclipse.jetty.io.EofException || cause instanceof java.nio.channels.ClosedChannelException)) {
+            throw new UnsentRequestException(cause);
+          }
           if (cause instanceof IllegalArgumentException) {
             // Jetty's buffering listener refuses content past its capacity this way.
             throw new IOException("response from " + canonical + " is over " + ws.maxResponseBodySize() + " bytes", cause);
@@ -175,5 +191,12 @@ final class WsHttpHosting implements HttpHosting {
         return new HttpResponse(r.getStatus(), headers, r.getContent());
       }
     };
+  }
+
+  /** A request that failed before its head was written: the server saw none of it. */
+  private static final class UnsentRequestException extends IOException {
+    UnsentRequestException(Throwable cause) {
+      super("request not sent: " + cause, cause);
+    }
   }
 }

@@ -122,6 +122,23 @@ class WsHttpTest {
     assertThatThrownBy(() -> strict.httpClient("https://127.0.0.1:" + port).send(HttpRequest.get("/hello"))).isInstanceOf(java.io.IOException.class);
   }
 
+  /**
+   * A refusal closes the connection it came on (Connection: close, the body left unread); the
+   * peer client's next request must not fail on it, whether it waits for a new connection or was
+   * already queued on the closing one (then it is sent again: nothing of it was written).
+   */
+  @Test
+  void thePeerClientsRequestsAfterRefusedBodiesAreServed() throws Exception {
+    WsNetwork client = nodes.start(b -> b);
+    PeerHttpClient c = client.httpClient("127.0.0.1:" + server.localPort());
+    String path = "/v1/" + WsTestNodes.GENESIS + "/echo/erin";
+    for (int round = 0; round < 100; round++) {
+      assertThat(c.send(new HttpRequest("POST", path, "", Map.of(), Map.of(), new byte[256 * 1024])).status()).as("round %d", round).isEqualTo(413);
+      assertThat(c.send(new HttpRequest("POST", path, "", Map.of(), Map.of(), "ok".getBytes(StandardCharsets.UTF_8))).status())
+          .as("round %d: the request after the 413", round).isEqualTo(200);
+    }
+  }
+
   @Test
   void thePeerClientRefusesAResponseOverItsLimit() throws Exception {
     server.registerHttpHandler("/big", req -> new HttpResponse(200, Map.of(), new byte[64 * 1024]));
