@@ -135,13 +135,24 @@ final class WsHttpHosting implements HttpHosting {
           throw new IOException("request path must start with '/': " + request.path());
         }
         URI uri = URI.create(canonical + request.path() + (request.query().isEmpty() ? "" : "?" + request.query()));
-        try {
-          return exchange(c, uri, request);
-        } catch (UnsentRequestException e) {
-          // The pooled connection had been closed by the server (after a refusal it answered
-          // with Connection: close while this request was queued for it): nothing of this request
-          // reached the server, so it is sent once more, on a new connection, whatever its method.
-          return exchange(c, uri, request);
+        // A pooled connection may have been closed by the server (after a refusal it answered
+        // with Connection: close) before the client's pool noticed: a request that fails before its
+        // head is written never reached the server, so it is sent again, whatever its method,
+        // after a short pause that lets the pool drop the dead connection.
+        for (int attempt = 1; ; attempt++) {
+          try {
+            return exchange(c, uri, request);
+          } catch (UnsentRequestException e) {
+            if (attempt == UNSENT_ATTEMPTS) {
+              throw e;
+            }
+            try {
+              Thread.sleep(10L * attempt * attempt);
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+              throw new InterruptedIOException("request to " + canonical + " interrupted");
+            }
+          }
         }
       }
 
@@ -192,6 +203,9 @@ final class WsHttpHosting implements HttpHosting {
       }
     };
   }
+
+  /** How many times a request that failed before its head was written is tried in all. */
+  private static final int UNSENT_ATTEMPTS = 4;
 
   /** A request that failed before its head was written: the server saw none of it. */
   private static final class UnsentRequestException extends IOException {
