@@ -30,7 +30,11 @@ final class UiEndpoint implements HttpHandler {
         .replace("{{peersPath}}", peersPath.replace("{genesisID}", genesisId))
         .replace("{{metricsPath}}", metricsPath.replace("{genesisID}", genesisId))
         .replace("{{genesisId}}", escape(genesisId));
-    this.bodies = Map.of("index.html", index.getBytes(StandardCharsets.UTF_8), "ui.js", load("ui.js"), "ui.css", load("ui.css"));
+    Map<String, byte[]> loaded = new java.util.HashMap<>();
+    for (String asset : ASSETS.keySet()) {
+      loaded.put(asset, asset.equals("index.html") ? index.getBytes(StandardCharsets.UTF_8) : load(asset));
+    }
+    this.bodies = Map.copyOf(loaded);
   }
 
   private static byte[] load(String name) {

@@ -239,7 +239,7 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
   private void watchReady() {
     int fanout = config.network().gossipFanout();
     while (!ready.isDone() && !stopped.get()) {
-      if (distinctPeers() >= fanout) {
+      if (distinctPeers(connectedPeers()) >= fanout) {
         ready.complete(null);
         return;
       }
@@ -257,10 +257,10 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
    * whose identity is still being proved not at all, and peers of a network without identities
    * one each.
    */
-  int distinctPeers() {
+  private int distinctPeers(List<WsPeer> peers) {
     Set<String> keys = new java.util.HashSet<>();
     int anonymous = 0;
-    for (WsPeer peer : connectedPeers()) {
+    for (WsPeer peer : peers) {
       byte[] key = peer.identityKey();
       if (key != null) {
         keys.add(java.util.HexFormat.of().formatHex(key));
@@ -278,7 +278,7 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
    */
   public boolean settled() {
     List<WsPeer> all = connectedPeers();
-    return distinctPeers() == all.size();
+    return distinctPeers(all) == all.size();
   }
 
   /** Stops the hybrid mesher, then both networks in parallel. Idempotent. */
