@@ -32,6 +32,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class P2PHttpHosting implements HttpHosting {
   /** The methods RFC 9110 calls idempotent: sent again when the connection closed under them. */
+  /** How many times an idempotent request whose connection closed under it is tried in all. */
+  private static final int CLOSED_ATTEMPTS = 3;
+
   private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
   private final P2PTransport transport;
@@ -116,20 +119,27 @@ final class P2PHttpHosting implements HttpHosting {
         String target = request.path() + (request.query().isEmpty() ? "" : "?" + request.query());
         var wire = new io.gossipnet.libp2p.http.HttpRequest(request.method(), target, headers, request.body());
         HttpClient client = new HttpClient(p2p.httpTimeout(), p2p.maxHttpResponseBody());
-        Connection conn = connection(h, ma, peer);
+        // A connection may close under the request (the peer's other stream on it was closed, a
+        // duplicate in a hybrid node): an idempotent request is then sent again, on a connection
+        // dialed for it, as HTTP clients do with a reused connection that the server closed.
+        Connection conn = reuse(h, peer);
         io.gossipnet.libp2p.http.HttpResponse r;
-        try {
-          r = client.send(conn, wire);
-        } catch (IOException | RuntimeException e) {
-          // The connection closed under the request (the peer's other stream on it was closed, a
-          // duplicate in a hybrid node): an idempotent request is sent once more, on a new
-          // connection, as HTTP clients do with a reused connection that the server closed.
-          if (conn.isOpen() || !IDEMPOTENT.contains(request.method())) {
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+          if (conn == null) {
+            conn = dial(h, ma);
           }
-          org.slf4j.LoggerFactory.getLogger(P2PHttpHosting.class)
-              .debug("{} {} to {}: connection closed under the request ({}); sending it again", request.method(), target, peer, e.toString());
-          r = client.send(connection(h, ma, peer), wire);
+          try {
+            r = client.send(conn, wire);
+            break;
+          } catch (IOException | RuntimeException e) {
+            boolean closed = !conn.isOpen() || String.valueOf(e.getMessage()).contains("connection closed");
+            if (!closed || !IDEMPOTENT.contains(request.method()) || attempt == CLOSED_ATTEMPTS) {
+              throw e;
+            }
+            org.slf4j.LoggerFactory.getLogger(P2PHttpHosting.class)
+                .debug("{} {} to {}: connection closed under the request ({}); sending it again", request.method(), target, peer, e.toString());
+            conn = null;
+          }
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
         r.headers().forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
@@ -138,12 +148,17 @@ final class P2PHttpHosting implements HttpHosting {
     };
   }
 
-  private Connection connection(Host h, Multiaddr ma, PeerId peer) throws IOException {
+  /** An open connection to {@code peer}, or null. */
+  private static Connection reuse(Host h, PeerId peer) {
     for (Connection c : h.connections(peer)) {
       if (c.isOpen()) {
         return c;
       }
     }
+    return null;
+  }
+
+  private Connection dial(Host h, Multiaddr ma) throws IOException {
     try {
       return h.dial(ma).get(p2p.streamTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
