@@ -1,7 +1,12 @@
 package io.gossipnet.node;
 
+import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
+import io.gossipnet.p2p.P2PConfig;
+import io.gossipnet.p2p.P2pTransportModule;
+import io.gossipnet.p2p.PeerKeyException;
 import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.http.HttpServicesModule;
@@ -38,6 +43,17 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run one node until interrupted (SIGTERM/SIGINT).")
 public final class RunCommand implements Callable<Integer> {
+  private final List<Module> appModules;
+
+  /** The command without application modules (as picocli makes it for {@code gossipnet run}). */
+  public RunCommand() {
+    this(List.of());
+  }
+
+  RunCommand(List<Module> appModules) {
+    this.appModules = List.copyOf(appModules);
+  }
+
   @Option(names = "--transport", defaultValue = "ws", description = "transport: ws, p2p or hybrid (default ${DEFAULT-VALUE})")
   String transport;
 
@@ -71,6 +87,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--mesh-interval-ms", defaultValue = "5000", description = "how often the mesh dials missing peers (default ${DEFAULT-VALUE})")
   long meshIntervalMs;
 
+  @Option(names = "--module", paramLabel = "CLASS", description = "an application's Guice module to install (a class on the class path with a public no-argument constructor; repeatable)")
+  List<String> moduleClasses = new ArrayList<>();
+
   @Option(names = "--demo-api", description = "serve the demo broadcast/received endpoints and relay TX messages")
   boolean demoApi;
 
@@ -87,43 +106,44 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("run: --p2p-listen is " + (p2pListen.isEmpty() ? "required with" : "only for") + " --transport hybrid");
       return 2;
     }
+    List<Module> modules = new ArrayList<>(appModules);
+    for (String name : moduleClasses) {
+      try {
+        modules.add(loadModule(name));
+      } catch (IllegalArgumentException e) {
+        System.err.println("run: --module " + name + ": " + e.getMessage());
+        return 2;
+      }
+    }
     NetworkConfig config;
     try {
-      config =
+      NetworkConfig.Builder builder =
           NetworkConfig.builder(genesis)
               .listenAddress(listen)
               .publicAddress(publicAddress)
               .relayPeers(peers)
               .gossipFanout(fanout)
               .meshInterval(Duration.ofMillis(meshIntervalMs))
-              .enableIncomingMessageFilter(true)
-              .build();
+              .enableIncomingMessageFilter(true);
+      for (Module m : modules) {
+        if (m instanceof NetworkConfigurer configurer) {
+          configurer.configure(builder);
+        }
+      }
+      config = builder.build();
     } catch (IllegalArgumentException e) {
       System.err.println("run: " + e.getMessage());
       return 2;
     }
     Injector injector;
-    if (transport.equals("ws")) {
-      injector = Guice.createInjector(new WsTransportModule(config, WsConfig.defaults()), new HttpServicesModule());
-    } else {
-      io.gossipnet.p2p.P2PConfig p2p;
-      try {
-        p2p = io.gossipnet.p2p.P2PConfig.builder().key(keyFile, dataDir, dataDir != null).dhtProviders(dht).build();
-      } catch (io.gossipnet.p2p.PeerKeyException e) {
-        System.err.println("run: " + e.getMessage());
-        return 2;
-      }
-      if (transport.equals("p2p")) {
-        injector = Guice.createInjector(new io.gossipnet.p2p.P2pTransportModule(config, p2p), new HttpServicesModule());
-      } else {
-        try {
-          injector = Guice.createInjector(new HybridTransportModule(
-              HybridConfig.builder(config).p2pListenAddress(p2pListen).p2p(p2p).build()), new HttpServicesModule());
-        } catch (IllegalArgumentException e) {
-          System.err.println("run: " + e.getMessage());
-          return 2;
-        }
-      }
+    try {
+      injector = Guice.createInjector(with(transportModule(config), modules));
+    } catch (PeerKeyException | IllegalArgumentException e) {
+      System.err.println("run: " + e.getMessage());
+      return 2;
+    } catch (CreationException e) {
+      System.err.println("run: the application's modules cannot be wired: " + e.getMessage());
+      return 2;
     }
     GossipNode net = injector.getInstance(GossipNode.class);
     net.registerHttpHandler("/status", req -> HttpResponse.json(200, status(net)));
@@ -164,6 +184,47 @@ public final class RunCommand implements Callable<Integer> {
     }
     System.err.println("run: stopped");
     return 0;
+  }
+
+  /** The transport module the options name; throws for a bad key or hybrid configuration. */
+  private Module transportModule(NetworkConfig config) throws PeerKeyException {
+    if (transport.equals("ws")) {
+      return new WsTransportModule(config, WsConfig.defaults());
+    }
+    P2PConfig p2p = P2PConfig.builder().key(keyFile, dataDir, dataDir != null).dhtProviders(dht).build();
+    if (transport.equals("p2p")) {
+      return new P2pTransportModule(config, p2p);
+    }
+    return new HybridTransportModule(HybridConfig.builder(config).p2pListenAddress(p2pListen).p2p(p2p).build());
+  }
+
+  private static List<Module> with(Module transportModule, List<Module> appModules) {
+    List<Module> all = new ArrayList<>();
+    all.add(transportModule);
+    all.add(new HttpServicesModule());
+    all.addAll(appModules);
+    return all;
+  }
+
+  /** An application module named on the command line, made with its public no-argument constructor. */
+  static Module loadModule(String className) {
+    Class<?> type;
+    try {
+      type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException("no such class on the class path (" + e + ")");
+    }
+    if (!Module.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException(type.getName() + " is not a com.google.inject.Module");
+    }
+    try {
+      return (Module) type.getConstructor().newInstance();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(type.getName() + " has no public no-argument constructor");
+    } catch (ReflectiveOperationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalArgumentException("cannot make " + type.getName() + ": " + cause);
+    }
   }
 
   static String status(GossipNode net) {

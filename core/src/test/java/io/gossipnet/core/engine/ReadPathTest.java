@@ -99,6 +99,57 @@ class ReadPathTest extends EngineTestSupport {
   }
 
   @Test
+  void anApplicationTagGoesToAPeerThatAnnouncedNoListAndNotToOneWhoseListLeavesItOut() throws Exception {
+    Tag kv = Tag.of("KV", 1024, false, true);
+    NetworkEngine node = node("a", b -> b.tags(Tags.defaultsPlus(kv)));
+    StubPeer b = stub(node, "b");
+    // The default list cannot name an application tag: a peer that announced nothing gets it.
+    node.broadcast(kv, new byte[] {1}, true, null);
+    assertThat(b.receive(kv, WAIT).payload()).containsExactly(1);
+
+    b.send(Tags.MI, MessageOfInterest.encode(List.of(Tags.AV, Tags.MI)));
+    await().atMost(WAIT).until(() -> {
+      node.broadcast(Tags.AV, new byte[] {0}, true, null);
+      return b.receive(Tags.AV, Duration.ofMillis(50)) != null;
+    });
+    node.broadcast(kv, new byte[] {2}, true, null);
+    node.broadcast(Tags.AV, new byte[] {3}, true, null);
+    assertThat(b.receive(Tags.AV, WAIT).payload()).containsExactly(3);
+    assertThat(b.drain()).noneMatch(m -> m.tagCode() == kv.code());
+  }
+
+  @Test
+  void aHandlerOfAnApplicationTagAsksPeersForItAndClearingTheHandlersTakesItBack() throws Exception {
+    Tag kv = Tag.of("KV", 1024, false, true);
+    NetworkEngine node = node("a", b -> b.tags(Tags.defaultsPlus(kv)));
+    StubPeer b = stub(node, "b");
+    // A relay announces its list (with SP) as a peer connects; the handler's tag comes in a newer one.
+    node.registerHandlers(collect(kv, new ConcurrentLinkedQueue<>()));
+    var announced = nextInterest(b, kv, true);
+    assertThat(announced.contains(Tags.TX)).as("the default list is kept").isTrue();
+
+    node.clearHandlers();
+    var after = nextInterest(b, kv, false);
+    assertThat(after.contains(Tags.TX)).isTrue();
+  }
+
+  /** The first message-of-interest list b receives that does (or does not) name the tag. */
+  private static io.gossipnet.core.interest.TagSet nextInterest(StubPeer b, Tag tag, boolean named) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      var mi = b.receive(Tags.MI, WAIT);
+      if (mi == null) {
+        break;
+      }
+      var tags = MessageOfInterest.decode(mi.payload(), Tags.defaultsPlus(tag));
+      if (tags.contains(tag) == named) {
+        return tags;
+      }
+    }
+    throw new AssertionError("no message-of-interest list " + (named ? "naming " : "without ") + tag);
+  }
+
+  @Test
   void aMessageOfInterestNamingAnUnknownTagDisconnects() throws Exception {
     NetworkEngine node = node("a");
     StubPeer b = stub(node, "b");
