@@ -112,11 +112,6 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
   private volatile WsPeer[] peers = new WsPeer[0];
 
   private final LocalInterest interest = new LocalInterest();
-  /**
-   * The application's tags (outside the seed's table) that a registered handler made this node ask
-   * its peers for: the default list cannot name them, so a node that handles one says so.
-   */
-  private final Set<Tag> applicationInterest = ConcurrentHashMap.newKeySet();
 
   private final List<Thread> workers = new ArrayList<>();
   /** The injected scheduler, or null: then the engine makes (and shuts down) its own. */
@@ -890,33 +885,14 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
 
   // ---------------------------------------------------------------- handlers
 
-  /**
-   * Registers the handlers. A handler of an application's own tag (one outside the seed's table,
-   * {@link Tags#defaults()}) also puts that tag on this node's message-of-interest list, so peers
-   * that filter by the list send it; a peer that has announced no list is sent application tags
-   * anyway.
-   */
   @Override
   public void registerHandlers(List<TaggedHandler> handlers) {
     multiplexer.registerHandlers(handlers);
-    for (TaggedHandler h : handlers) {
-      if (Tags.defaults().lookup(h.tag().code()) == null && applicationInterest.add(h.tag())) {
-        registerMessageInterest(h.tag());
-      }
-    }
   }
 
-  /**
-   * Removes every handler; the application's own tags that handlers asked peers for are taken off
-   * the message-of-interest list again.
-   */
   @Override
   public void clearHandlers() {
     multiplexer.clearHandlers(Set.of());
-    for (Tag tag : List.copyOf(applicationInterest)) {
-      applicationInterest.remove(tag);
-      deregisterMessageInterest(tag);
-    }
   }
 
   @Override

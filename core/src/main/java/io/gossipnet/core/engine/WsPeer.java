@@ -103,12 +103,7 @@ public final class WsPeer
   private volatile long writeInProgressSinceNanos;
   /** Tags the peer asked for; read and replaced by the write loop only. */
   private TagSet sendTags;
-  /**
-   * Whether the peer has announced its own list (write loop only). Until it has, an application's
-   * tags (those outside the seed's table) are sent: the default list cannot name them, and a peer
-   * that never announces (libp2p) could not ask for them.
-   */
-  private boolean peerAnnounced;
+
   private volatile long interestGeneration = -1;
   private volatile HandshakeIdentity.Pending pendingIdentity;
   private volatile byte[] identityKey;
@@ -320,14 +315,16 @@ public final class WsPeer
         for (OutboundMessage m : batch) {
           if (m.controlTags != null) {
             sendTags = m.controlTags;
-            peerAnnounced = true;
             continue;
           }
           if (m.frame.length - 2 > Tags.MAX_MESSAGE_LENGTH) {
             net.metrics().oversizedDropped.increment();
             continue;
           }
-          if (!sendTags.contains(m.tagCode) && (peerAnnounced || Tags.defaults().lookup(m.tagCode) != null)) {
+          // Message-of-interest covers the seed's tags only: an application's own tag is sent to
+          // every peer (a peer that does not know it drops it; naming it in a list would make such
+          // a peer disconnect, as the seed does for an unknown tag).
+          if (!sendTags.contains(m.tagCode) && Tags.defaults().lookup(m.tagCode) != null) {
             net.metrics().unrequestedTagDropped.increment();
             continue;
           }
