@@ -329,6 +329,14 @@ public record NetworkConfig(
     public Builder tags(Tags v) { tags = v; return this; }
 
     /**
+     * Adds application tags to the table set so far (the seed's unless {@link #tags(Tags)}
+     * replaced it), so that several modules can each add their own.
+     *
+     * @throws IllegalArgumentException if a tag is already in the table
+     */
+    public Builder addTags(Tag... extra) { tags = tags.plus(extra); return this; }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the first setting that is out of range

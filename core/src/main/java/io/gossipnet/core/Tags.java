@@ -83,6 +83,17 @@ public final class Tags {
     return new Tags(all, DEFAULTS.deprecatedTags);
   }
 
+  /**
+   * This table plus application tags (the deprecated ones kept).
+   *
+   * @throws IllegalArgumentException if a tag is defined twice
+   */
+  public Tags plus(Tag... extra) {
+    List<Tag> all = new ArrayList<>(active);
+    Collections.addAll(all, extra);
+    return new Tags(all, deprecatedTags);
+  }
+
   /** A table of exactly these tags. The control tags MI, MS, NI and TS should be among them. */
   public static Tags of(Collection<Tag> tags) {
     return new Tags(tags, List.of());

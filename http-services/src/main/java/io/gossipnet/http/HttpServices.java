@@ -130,7 +130,8 @@ public final class HttpServices implements NodeInitializer {
       return;
     }
     if (taken.contains(path.replace("{genesisID}", node.genesisId()))) {
-      log.info("HTTP services: {} is already served; the built-in endpoint is not registered", path);
+      // The application's own handler wins (gossipnet run registers its /status, say).
+      log.debug("HTTP services: {} is already served; the built-in endpoint is not registered", path);
       return;
     }
     node.registerHttpHandler(path, methods, handler.get());

@@ -69,7 +69,7 @@ interface DemoCluster extends AutoCloseable {
     List<Integer> ports = new ArrayList<>();
     List<io.gossipnet.p2p.P2PConfig> keys = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      ports.add(io.gossipnet.testkit.FreePorts.loopback());
+      ports.add(DemoPorts.loopback());
       keys.add(io.gossipnet.p2p.P2PConfig.defaults());
     }
     List<NetworkEngine> nodes = new ArrayList<>();
@@ -170,7 +170,7 @@ interface DemoCluster extends AutoCloseable {
   static DemoCluster websocket(int n, int fanout, UnaryOperator<NetworkConfig.Builder> config) {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      ports.add(io.gossipnet.testkit.FreePorts.loopback());
+      ports.add(DemoPorts.loopback());
     }
     List<NetworkEngine> nodes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -209,8 +209,8 @@ interface DemoCluster extends AutoCloseable {
     List<Integer> p2pPorts = new ArrayList<>();
     List<io.gossipnet.p2p.P2PConfig> keys = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      wsPorts.add(io.gossipnet.testkit.FreePorts.loopback());
-      p2pPorts.add(io.gossipnet.testkit.FreePorts.loopback());
+      wsPorts.add(DemoPorts.loopback());
+      p2pPorts.add(DemoPorts.loopback());
       keys.add(io.gossipnet.p2p.P2PConfig.defaults());
     }
     List<io.gossipnet.hybrid.HybridNetwork> nodes = new ArrayList<>();

@@ -9,8 +9,9 @@ import io.gossipnet.core.NetworkConfig;
  * own tags, say, which the network must know before a peer sends them.
  *
  * <p>{@code run} calls {@link #configure} on each such module, in the order they were given, after
- * it has applied its own options and before it builds the configuration, so the options' values
- * are already in the builder and may be read or overridden.
+ * it has applied its own options and before it builds the configuration, so a module may override
+ * what the options set. Several modules can each add their tags with {@code
+ * network.addTags(MY_TAG)}; {@code network.tags(...)} replaces the whole table.
  */
 @FunctionalInterface
 public interface NetworkConfigurer {

@@ -8,7 +8,6 @@ import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.OutgoingMessage;
 import io.gossipnet.core.Tag;
 import io.gossipnet.core.TaggedHandler;
-import io.gossipnet.core.Tags;
 import io.gossipnet.core.http.HttpResponse;
 import io.gossipnet.http.HttpRoute;
 import io.gossipnet.http.HttpServicesModule;
@@ -33,7 +32,7 @@ public final class GreetingModule extends AbstractModule implements NetworkConfi
 
   @Override
   public void configure(NetworkConfig.Builder network) {
-    network.tags(Tags.defaultsPlus(GREETING));
+    network.addTags(GREETING);
   }
 
   @Override

@@ -71,9 +71,58 @@ final class P2PHttpHosting implements HttpHosting {
     public io.gossipnet.libp2p.http.HttpResponse handle(io.gossipnet.libp2p.http.HttpRequest request) throws Exception {
       String target = request.target();
       int q = target.indexOf('?');
+      String path = decodePath(pathOf(target));
+      if (path == null) {
+        return toLibp2p(HttpResponse.text(400, "bad percent-encoding in the path"));
+      }
       HttpRequest req =
-          new HttpRequest(request.method(), pathOf(target), q < 0 ? "" : target.substring(q + 1), request.headers(), Map.of(), request.body());
+          new HttpRequest(request.method(), path, q < 0 ? "" : target.substring(q + 1), request.headers(), Map.of(), request.body());
       return toLibp2p(router.serve(req).get());
+    }
+  }
+
+  /**
+   * The path with its percent-escapes decoded as UTF-8, as Jetty hands the WS side's router its
+   * decoded path, so a route's path variables read the same over both transports; null for a
+   * malformed escape, an escaped {@code /} (an ambiguous separator, which Jetty refuses too) or
+   * bytes that are not UTF-8.
+   */
+  static String decodePath(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return raw;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c != '%') {
+        if (c >= 0x80) {
+          out.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+          out.write(c);
+        }
+        continue;
+      }
+      if (i + 2 >= raw.length()) {
+        return null;
+      }
+      int hi = Character.digit(raw.charAt(i + 1), 16);
+      int lo = Character.digit(raw.charAt(i + 2), 16);
+      if (hi < 0 || lo < 0) {
+        return null;
+      }
+      int b = (hi << 4) | lo;
+      if (b == '/') {
+        return null;
+      }
+      out.write(b);
+      i += 2;
+    }
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(out.toByteArray()))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
     }
   }
 

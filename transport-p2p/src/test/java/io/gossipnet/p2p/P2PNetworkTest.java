@@ -185,6 +185,19 @@ class P2PNetworkTest {
   }
 
   @Test
+  void aPathWithPercentEscapesReachesTheRouteDecodedAsOverWsAndABadEscapeIsRefused() throws Exception {
+    P2PNetwork server = start(PrivateKey.generate(), listening());
+    server.registerHttpHandler("/v1/{genesisID}/kv/{key}", Set.of("GET"), req -> HttpResponse.text(200, req.pathVariables().get("key")));
+    P2PNetwork client = start(PrivateKey.generate(), NetworkConfig.builder(GENESIS).gossipFanout(0));
+    var http = client.httpClient(server.address().orElseThrow());
+    assertThat(http.send(HttpRequest.get("/v1/" + GENESIS + "/kv/caf%C3%A9%20au%20lait")).bodyText()).isEqualTo("café au lait");
+    assertThat(http.send(HttpRequest.get("/v1/" + GENESIS + "/kv/plain")).bodyText()).isEqualTo("plain");
+    assertThat(http.send(HttpRequest.get("/v1/" + GENESIS + "/kv/bad%zz")).status()).isEqualTo(400);
+    assertThat(http.send(HttpRequest.get("/v1/" + GENESIS + "/kv/a%2Fb")).status()).as("an escaped separator").isEqualTo(400);
+    assertThat(http.send(HttpRequest.get("/v1/" + GENESIS + "/kv/%FF")).status()).as("not UTF-8").isEqualTo(400);
+  }
+
+  @Test
   void peerHttpRequestsAreRateLimitedPerPeerIdWhateverAddressNamesThePeer() throws Exception {
     P2PNetwork server = start(PrivateKey.generate(), listening().gossipFanout(0));
     server.registerHttpHandler("/ping", java.util.Set.of("GET"), req -> HttpResponse.text(200, "pong"));
