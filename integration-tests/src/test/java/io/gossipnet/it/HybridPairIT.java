@@ -1,14 +1,14 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.NodeTransport;
-import io.gossipnet.it.harness.RequiresDocker;
+import tools.jackson.databind.JsonNode;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -46,14 +46,14 @@ class HybridPairIT {
   /** How long the single connection must stay single: several mesh passes of each node. */
   private static final Duration STABLE = Duration.ofSeconds(4);
 
-  private GossipCluster cluster;
-  private NodeContainer a;
-  private NodeContainer b;
+  private GossipnetCluster cluster;
+  private GossipnetContainer a;
+  private GossipnetContainer b;
 
   @BeforeAll
   void startCluster() {
     cluster =
-        GossipCluster.builder(NodeTransport.HYBRID, GENESIS)
+        GossipnetCluster.builder(NodeTransport.HYBRID, GENESIS)
             .nodes(2)
             .fanout(2)
             .meshInterval(Duration.ofSeconds(1))
@@ -72,14 +72,14 @@ class HybridPairIT {
   @Test
   @Order(1)
   void twoHybridNodesThatListEachOtherUnderBothTransportsHoldOneConnection() {
-    assertThat(a.dialAddresses(NodeTransport.HYBRID, false))
+    assertThat(peersIn(b.runCommand()))
         .as("what node1 was given to dial node0")
-        .containsExactly(a.alias() + ":" + NodeContainer.PORT,
-            "/ip4/" + a.networkAddress() + "/tcp/" + NodeContainer.HYBRID_P2P_PORT + "/p2p/" + a.peerId());
+        .containsExactly(a.alias() + ":" + GossipnetContainer.PORT,
+            "/ip4/" + cluster.addressOf(0, 1) + "/tcp/" + GossipnetContainer.HYBRID_P2P_PORT + "/p2p/" + a.peerId());
 
     long start = System.nanoTime();
-    for (NodeContainer node : List.of(a, b)) {
-      GossipCluster.awaitPeers(node, 1, Duration.ofSeconds(60));
+    for (GossipnetContainer node : List.of(a, b)) {
+      GossipnetCluster.awaitPeers(node, 1, Duration.ofSeconds(60));
     }
     await("node0 and node1 hold exactly one connection, the same at both ends, for " + STABLE.toSeconds() + " s")
         .atMost(Duration.ofSeconds(60))
@@ -90,9 +90,9 @@ class HybridPairIT {
     LOG.info("measured: one connection between the hybrid pair, stable for {} s, {} ms after both listened",
         STABLE.toSeconds(), (System.nanoTime() - start) / 1_000_000);
 
-    for (NodeContainer node : List.of(a, b)) {
+    for (GossipnetContainer node : List.of(a, b)) {
       JsonNode overP2p = node.p2pHttp().status();
-      assertThat(overP2p.path("network").asText()).as(node.alias() + " /status over libp2p HTTP").isEqualTo("hybrid");
+      assertThat(overP2p.path("network").asString()).as(node.alias() + " /status over libp2p HTTP").isEqualTo("hybrid");
       assertThat(overP2p.path("peers").asInt()).as(node.alias() + " peers over libp2p HTTP").isEqualTo(1);
     }
   }
@@ -126,5 +126,16 @@ class HybridPairIT {
 
   private static byte[] message(String text) {
     return (text + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The values of the {@code --peer} options of a {@code run} command line. */
+  private static List<String> peersIn(List<String> command) {
+    List<String> peers = new java.util.ArrayList<>();
+    for (int i = 0; i + 1 < command.size(); i++) {
+      if (command.get(i).equals("--peer")) {
+        peers.add(command.get(i + 1));
+      }
+    }
+    return peers;
   }
 }

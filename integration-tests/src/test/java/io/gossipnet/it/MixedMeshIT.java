@@ -1,16 +1,16 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitExactPeers;
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitExactPeers;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.MetricSample;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.NodeHttp;
-import io.gossipnet.it.harness.NodeTransport;
-import io.gossipnet.it.harness.RequiresDocker;
+import tools.jackson.databind.JsonNode;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.MetricSample;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.NodeHttp;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A hybrid relay between a P2P-only node and a WS-only node, which share no transport: {@code
- * node0} runs {@code gossipnet run --transport hybrid} (WS on {@link NodeContainer#PORT}, libp2p on
- * {@link NodeContainer#HYBRID_P2P_PORT}) and dials nobody; {@code node1} runs {@code --transport p2p}
+ * node0} runs {@code gossipnet run --transport hybrid} (WS on {@link GossipnetContainer#PORT}, libp2p on
+ * {@link GossipnetContainer#HYBRID_P2P_PORT}) and dials nobody; {@code node1} runs {@code --transport p2p}
  * and dials the relay at {@code /dns4/node0/tcp/HYBRID_P2P_PORT/p2p/<its peer ID>}; {@code node2}
  * runs {@code --transport ws} and dials the relay at {@code node0:PORT}.
  *
@@ -54,15 +54,15 @@ class MixedMeshIT {
   private static final int P2P_ONLY = 1;
   private static final int WS_ONLY = 2;
 
-  private GossipCluster cluster;
-  private NodeContainer relay;
-  private NodeContainer p2pOnly;
-  private NodeContainer wsOnly;
+  private GossipnetCluster cluster;
+  private GossipnetContainer relay;
+  private GossipnetContainer p2pOnly;
+  private GossipnetContainer wsOnly;
 
   @BeforeAll
   void startCluster() {
     cluster =
-        GossipCluster.builder(NodeTransport.HYBRID, GENESIS)
+        GossipnetCluster.builder(NodeTransport.HYBRID, GENESIS)
             .nodes(3)
             .transport(P2P_ONLY, NodeTransport.P2P)
             .transport(WS_ONLY, NodeTransport.WS)
@@ -94,23 +94,23 @@ class MixedMeshIT {
   @Order(1)
   void theRelayListensOnBothTransportsAndAnswersStatusOverEachWithNetworkHybrid() {
     JsonNode listening = relay.listeningLine();
-    assertThat(listening.path("network").asText()).as("the relay's listening line: network").isEqualTo("hybrid");
-    assertThat(listening.path("address").asText()).as("its WS address").isEqualTo("http://" + relay.alias() + ":" + NodeContainer.PORT);
-    assertThat(listening.path("peerId").asText()).as("the peer ID of the key it was given").isEqualTo(relay.peerId());
-    assertThat(listening.path("addrs").path(0).asText())
+    assertThat(listening.path("network").asString()).as("the relay's listening line: network").isEqualTo("hybrid");
+    assertThat(listening.path("address").asString()).as("its WS address").isEqualTo("http://" + relay.alias() + ":" + GossipnetContainer.PORT);
+    assertThat(listening.path("peerId").asString()).as("the peer ID of the key it was given").isEqualTo(relay.peerId());
+    assertThat(listening.path("addrs").path(0).asString())
         .as("its P2P listen address")
-        .endsWith("/tcp/" + NodeContainer.HYBRID_P2P_PORT + "/p2p/" + relay.peerId());
+        .endsWith("/tcp/" + GossipnetContainer.HYBRID_P2P_PORT + "/p2p/" + relay.peerId());
 
     for (NodeHttp view : List.of(relay.wsHttp(), relay.p2pHttp())) {
       JsonNode status = view.status();
       String over = view.getClass().getSimpleName();
-      assertThat(status.path("network").asText()).as("/status network over " + over).isEqualTo("hybrid");
-      assertThat(status.path("genesis").asText()).as("/status genesis over " + over).isEqualTo(GENESIS);
-      assertThat(status.path("address").asText()).as("/status address over " + over).isEqualTo("http://" + relay.alias() + ":" + NodeContainer.PORT);
+      assertThat(status.path("network").asString()).as("/status network over " + over).isEqualTo("hybrid");
+      assertThat(status.path("genesis").asString()).as("/status genesis over " + over).isEqualTo(GENESIS);
+      assertThat(status.path("address").asString()).as("/status address over " + over).isEqualTo("http://" + relay.alias() + ":" + GossipnetContainer.PORT);
       assertThat(status.path("peers").asInt()).as("/status peers over " + over + ": one per network").isEqualTo(2);
       assertThat(status.path("peersIn").asInt()).as("/status peersIn over " + over).isEqualTo(2);
     }
-    assertThat(p2pOnly.http().status().path("network").asText()).as("the P2P-only node's network").isEqualTo("p2p");
+    assertThat(p2pOnly.http().status().path("network").asString()).as("the P2P-only node's network").isEqualTo("p2p");
   }
 
   @Test
@@ -157,38 +157,38 @@ class MixedMeshIT {
       assertThat(peers).as("the relay's peers over " + over).hasSize(2);
       for (JsonNode peer : peers) {
         for (String field : List.of("id", "address", "network", "direction")) {
-          assertThat(peer.path(field).isTextual()).as(field + " of " + peer).isTrue();
+          assertThat(peer.path(field).isString()).as(field + " of " + peer).isTrue();
         }
-        assertThat(peer.path("direction").asText()).as("direction of " + peer).isEqualTo("in");
+        assertThat(peer.path("direction").asString()).as("direction of " + peer).isEqualTo("in");
         for (String count : List.of("messagesIn", "bytesIn", "messagesOut", "bytesOut")) {
           assertThat(peer.path(count).isNumber()).as(count + " of " + peer).isTrue();
         }
         assertThat(peer.path("queue").path("high").isNumber() && peer.path("queue").path("bulk").isNumber())
             .as("queue depths of " + peer).isTrue();
       }
-      Map<String, JsonNode> byNetwork = peers.stream().collect(Collectors.toMap(p -> p.path("network").asText(), p -> p));
+      Map<String, JsonNode> byNetwork = peers.stream().collect(Collectors.toMap(p -> p.path("network").asString(), p -> p));
       assertThat(byNetwork).as("one peer per network").containsOnlyKeys("ws", "p2p");
-      assertThat(byNetwork.get("p2p").path("id").asText()).as("the P2P peer is the P2P-only node").isEqualTo(p2pOnly.peerId());
+      assertThat(byNetwork.get("p2p").path("id").asString()).as("the P2P peer is the P2P-only node").isEqualTo(p2pOnly.peerId());
     }
     assertThat(p2pOnly.http().peerList())
         .as("the P2P-only node's one peer")
         .singleElement()
         .satisfies(p -> {
-          assertThat(p.path("network").asText()).isEqualTo("p2p");
-          assertThat(p.path("direction").asText()).isEqualTo("out");
-          assertThat(p.path("id").asText()).isEqualTo(relay.peerId());
+          assertThat(p.path("network").asString()).isEqualTo("p2p");
+          assertThat(p.path("direction").asString()).isEqualTo("out");
+          assertThat(p.path("id").asString()).isEqualTo(relay.peerId());
         });
     assertThat(wsOnly.http().peerList())
         .as("the WS-only node's one peer")
         .singleElement()
         .satisfies(p -> {
-          assertThat(p.path("network").asText()).isEqualTo("ws");
-          assertThat(p.path("direction").asText()).isEqualTo("out");
+          assertThat(p.path("network").asString()).isEqualTo("ws");
+          assertThat(p.path("direction").asString()).isEqualTo("out");
         });
   }
 
   /** An AV and a TX broadcast by {@code from} reach the relay and {@code to}, which has no connection to {@code from}. */
-  private void crossesTheRelay(NodeContainer from, NodeContainer to) {
+  private void crossesTheRelay(GossipnetContainer from, GossipnetContainer to) {
     for (String tag : List.of("AV", "TX")) {
       long start = System.nanoTime();
       String id = from.http().broadcast(message(tag + " from " + from.transport() + "-only " + from.alias()), tag);

@@ -2,8 +2,8 @@ package io.gossipnet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gossipnet.it.harness.NodeImage;
-import io.gossipnet.it.harness.RequiresDocker;
+import io.gossipnet.testcontainers.GossipnetImage;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +18,7 @@ import org.testcontainers.utility.DockerImageName;
 class NodeImageIT {
 
   private static GenericContainer<?> oneShot(String... command) {
-    return new GenericContainer<>(DockerImageName.parse(NodeImage.name()))
+    return new GenericContainer<>(DockerImageName.parse(GossipnetImage.node().name()))
         .withCommand(command)
         .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(90)));
   }

@@ -1,14 +1,14 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitExactPeers;
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitExactPeers;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.NodeTransport;
-import io.gossipnet.it.harness.RequiresDocker;
+import tools.jackson.databind.JsonNode;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -43,12 +43,12 @@ class P2pMeshIT {
   private static final int NODES = 5;
   private static final String GENESIS = "gossipnet-it-p2p-mesh-v1";
 
-  private GossipCluster cluster;
+  private GossipnetCluster cluster;
 
   @BeforeAll
   void startCluster() {
     cluster =
-        GossipCluster.builder(NodeTransport.P2P, GENESIS)
+        GossipnetCluster.builder(NodeTransport.P2P, GENESIS)
             .nodes(NODES)
             .peers((i, n) -> List.of((i + 1) % n))
             .peersByDnsName()
@@ -66,15 +66,15 @@ class P2pMeshIT {
   @Test
   @Order(1)
   void everyNodeConnectsToBothOfItsRingNeighboursAndAnswersStatusOverLibp2p() {
-    for (NodeContainer node : cluster.nodes()) {
+    for (GossipnetContainer node : cluster.nodes()) {
       awaitExactPeers(node, 2, 1, Duration.ofSeconds(60));
     }
-    for (NodeContainer node : cluster.nodes()) {
+    for (GossipnetContainer node : cluster.nodes()) {
       assertThat(node.listeningPeerIds()).as(node.alias() + " prints the peer ID of the key it was given").containsExactly(node.peerId());
       JsonNode status = node.http().status();
-      assertThat(status.get("genesis").asText()).as(node.alias() + " genesis").isEqualTo(GENESIS);
-      assertThat(status.get("network").asText()).as(node.alias() + " network").isEqualTo("p2p");
-      assertThat(status.get("address").asText()).as(node.alias() + " address").endsWith("/tcp/" + NodeContainer.PORT + "/p2p/" + node.peerId());
+      assertThat(status.get("genesis").asString()).as(node.alias() + " genesis").isEqualTo(GENESIS);
+      assertThat(status.get("network").asString()).as(node.alias() + " network").isEqualTo("p2p");
+      assertThat(status.get("address").asString()).as(node.alias() + " address").endsWith("/tcp/" + GossipnetContainer.PORT + "/p2p/" + node.peerId());
       assertThat(status.get("peersOut").asInt()).as(node.alias() + " dialed its successor").isEqualTo(1);
       assertThat(status.get("peersIn").asInt()).as(node.alias() + " was dialed by its predecessor").isEqualTo(1);
     }
@@ -83,10 +83,10 @@ class P2pMeshIT {
   @Test
   @Order(2)
   void aTxAndAnAvBroadcastFromOneNodeReachEveryNodeAroundTheRing() {
-    for (NodeContainer node : cluster.nodes()) {
+    for (GossipnetContainer node : cluster.nodes()) {
       awaitExactPeers(node, 2, 1, Duration.ofSeconds(60));
     }
-    NodeContainer origin = cluster.node(0);
+    GossipnetContainer origin = cluster.node(0);
     for (String tag : List.of("TX", "AV")) {
       long start = System.nanoTime();
       String id = origin.http().broadcast(message(tag + " around the ring"), tag);
@@ -96,7 +96,7 @@ class P2pMeshIT {
     }
 
     // The other way too: from the node opposite, both tags.
-    NodeContainer opposite = cluster.node(2);
+    GossipnetContainer opposite = cluster.node(2);
     String txBack = opposite.http().broadcast(message("TX from node2"), "TX");
     String avBack = opposite.http().broadcast(message("AV from node2"), "AV");
     awaitReceived(Set.of(txBack, avBack), Duration.ofSeconds(60), cluster.except(opposite));

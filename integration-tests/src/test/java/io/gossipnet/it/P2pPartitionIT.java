@@ -1,13 +1,13 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitPeers;
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitPeers;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.awaitility.Awaitility.await;
 
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.NodeTransport;
-import io.gossipnet.it.harness.RequiresDocker;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,22 +42,22 @@ class P2pPartitionIT {
   @Test
   void aNodeDisconnectedFromTheNetworkAndReconnectedReceivesLaterTxAndAvBroadcasts() {
     // Each pair connected once: node<i> dials every node<j> with j > i.
-    try (GossipCluster cluster =
-        GossipCluster.builder(NodeTransport.P2P, GENESIS)
+    try (GossipnetCluster cluster =
+        GossipnetCluster.builder(NodeTransport.P2P, GENESIS)
             .nodes(4)
             .peers((i, n) -> java.util.stream.IntStream.range(i + 1, n).boxed().toList())
             .meshInterval(Duration.ofSeconds(1))
             .start()) {
       cluster.awaitPeers(3, Duration.ofSeconds(60));
-      NodeContainer origin = cluster.node(0);
-      NodeContainer cut = cluster.node(3);
-      List<NodeContainer> rest = cluster.except(cut);
+      GossipnetContainer origin = cluster.node(0);
+      GossipnetContainer cut = cluster.node(3);
+      List<GossipnetContainer> rest = cluster.except(cut);
 
       String before = origin.http().broadcast(message("TX before the partition"), "TX");
       awaitReceived(Set.of(before), Duration.ofSeconds(60), cluster.except(origin));
 
       LOG.info("step: {} is cut off the gossip network", cut.alias());
-      cut.disconnectFromNetwork();
+      cluster.isolate(3);
       long cutAt = System.nanoTime();
       String txDuring = origin.http().broadcast(message("TX during the partition"), "TX");
       String avDuring = origin.http().broadcast(message("AV during the partition"), "AV");
@@ -72,7 +72,7 @@ class P2pPartitionIT {
           .until(() -> !cut.http().received().contains(txDuring) && !cut.http().received().contains(avDuring));
 
       LOG.info("step: {} is attached again after {} ms; broadcasting", cut.alias(), millis(System.nanoTime() - cutAt));
-      cut.reconnectToNetwork();
+      cluster.heal();
       long healed = System.nanoTime();
       String txAfter = origin.http().broadcast(message("TX after the partition, from node0"), "TX");
       String avAfter = cluster.node(1).http().broadcast(message("AV after the partition, from node1"), "AV");

@@ -1,13 +1,13 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitExactPeers;
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitExactPeers;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.NodeTransport;
-import io.gossipnet.it.harness.RequiresDocker;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.RequiresDocker;
 import io.gossipnet.p2p.PeerKeyFile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,23 +39,23 @@ class P2pRestartIT {
 
   @Test
   void aKilledNodeRestartsWithThePeerIdOfItsPersistedKeyAndTheOthersReconnectToIt() {
-    try (GossipCluster cluster =
-        GossipCluster.builder(NodeTransport.P2P, GENESIS)
+    try (GossipnetCluster cluster =
+        GossipnetCluster.builder(NodeTransport.P2P, GENESIS)
             .nodes(4)
             .peers((i, n) -> i == VICTIM ? List.of() : List.of((i + 1) % VICTIM, VICTIM))
             .keyInDataDir(VICTIM)
             .meshInterval(Duration.ofSeconds(1))
             .start()) {
-      NodeContainer origin = cluster.node(0);
-      NodeContainer victim = cluster.node(VICTIM);
-      List<NodeContainer> rest = cluster.except(victim);
-      for (NodeContainer node : rest) {
+      GossipnetContainer origin = cluster.node(0);
+      GossipnetContainer victim = cluster.node(VICTIM);
+      List<GossipnetContainer> rest = cluster.except(victim);
+      for (GossipnetContainer node : rest) {
         awaitExactPeers(node, 3, 1, Duration.ofSeconds(60));
       }
       awaitExactPeers(victim, 3, 3, Duration.ofSeconds(60));
 
       String peerId = victim.peerId();
-      NodeContainer.ContainerFile keyFile = victim.file(NodeContainer.DATA_DIR + "/" + PeerKeyFile.DEFAULT_FILE_NAME);
+      GossipnetContainer.ContainerFile keyFile = victim.file(GossipnetContainer.DATA_DIR + "/" + PeerKeyFile.DEFAULT_FILE_NAME);
       assertThat(keyFile.mode()).as("the key file's mode").isEqualTo(0600);
       assertThat(PeerKeyFile.decodePem(new String(keyFile.content(), StandardCharsets.US_ASCII)).peerId().toBase58())
           .as("the key persisted in the data directory is the one behind the printed peer ID")
@@ -63,7 +63,7 @@ class P2pRestartIT {
 
       LOG.info("step: SIGKILL {} ({})", victim.alias(), peerId);
       victim.kill();
-      for (NodeContainer node : rest) {
+      for (GossipnetContainer node : rest) {
         awaitExactPeers(node, 2, 1, Duration.ofSeconds(60));
       }
       String whileDown = origin.http().broadcast(message("while node3 is down"), "TX");
@@ -76,7 +76,7 @@ class P2pRestartIT {
       assertThat(victim.listeningPeerIds()).as("the peer ID printed on each start").containsExactly(peerId, peerId);
       awaitExactPeers(victim, 3, 3, Duration.ofSeconds(90));
       long rejoined = System.nanoTime();
-      for (NodeContainer node : rest) {
+      for (GossipnetContainer node : rest) {
         awaitExactPeers(node, 3, 1, Duration.ofSeconds(30));
       }
       LOG.info(

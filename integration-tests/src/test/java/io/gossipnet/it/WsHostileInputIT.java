@@ -1,13 +1,14 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.RequiresDocker;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,12 +52,12 @@ class WsHostileInputIT {
   private static final String VERSION = "2.2";
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private GossipCluster cluster;
-  private NodeContainer target;
+  private GossipnetCluster cluster;
+  private GossipnetContainer target;
 
   @BeforeAll
   void startCluster() {
-    cluster = GossipCluster.start(3, GENESIS);
+    cluster = GossipnetCluster.builder(NodeTransport.WS, GENESIS).nodes(3).start();
     cluster.awaitPeers(2, Duration.ofSeconds(60));
     target = cluster.node(0);
   }

@@ -1,12 +1,13 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitPeers;
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitPeers;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.RequiresDocker;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -27,9 +28,9 @@ class WsLineIT {
 
   @Test
   void broadcastsCrossALineOfNodesByRelay() {
-    try (GossipCluster cluster = GossipCluster.start(4, GENESIS, (i, n) -> i == 0 ? List.of() : List.of(i - 1))) {
-      NodeContainer first = cluster.node(0);
-      NodeContainer last = cluster.node(3);
+    try (GossipnetCluster cluster = GossipnetCluster.builder(NodeTransport.WS, GENESIS).nodes(4).peers((i, n) -> i == 0 ? List.of() : List.of(i - 1)).start()) {
+      GossipnetContainer first = cluster.node(0);
+      GossipnetContainer last = cluster.node(3);
       awaitPeers(cluster.node(1), 2, Duration.ofSeconds(60));
       awaitPeers(cluster.node(2), 2, Duration.ofSeconds(60));
       // The ends know only their one neighbour: nothing goes around the line.

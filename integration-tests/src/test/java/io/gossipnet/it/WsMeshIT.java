@@ -1,13 +1,14 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.RequiresDocker;
+import tools.jackson.databind.JsonNode;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -34,11 +35,11 @@ class WsMeshIT {
   private static final int NODES = 4;
   private static final String GENESIS = "gossipnet-it-mesh-v1";
 
-  private GossipCluster cluster;
+  private GossipnetCluster cluster;
 
   @BeforeAll
   void startCluster() {
-    cluster = GossipCluster.start(NODES, GENESIS);
+    cluster = GossipnetCluster.builder(NodeTransport.WS, GENESIS).nodes(NODES).start();
   }
 
   @AfterAll
@@ -52,14 +53,14 @@ class WsMeshIT {
   @Order(1)
   void everyNodeAnswersStatusAndConnectsToTheOthers() {
     cluster.awaitPeers(NODES - 1, Duration.ofSeconds(60));
-    for (NodeContainer node : cluster.nodes()) {
+    for (GossipnetContainer node : cluster.nodes()) {
       JsonNode status = node.http().status();
-      assertThat(status.get("genesis").asText()).as(node.alias() + " genesis").isEqualTo(GENESIS);
-      assertThat(status.get("address").asText()).as(node.alias() + " address").contains(node.alias());
+      assertThat(status.get("genesis").asString()).as(node.alias() + " genesis").isEqualTo(GENESIS);
+      assertThat(status.get("address").asString()).as(node.alias() + " address").contains(node.alias());
       assertThat(status.get("peers").asInt()).as(node.alias() + " peers").isGreaterThanOrEqualTo(NODES - 1);
       assertThat(status.has("peersIn")).as(node.alias() + " peersIn").isTrue();
       assertThat(status.has("peersOut")).as(node.alias() + " peersOut").isTrue();
-      assertThat(node.listeningAddress()).as(node.alias() + " listening line").isEqualTo("http://" + node.alias() + ":" + NodeContainer.PORT);
+      assertThat(node.listeningAddress()).as(node.alias() + " listening line").isEqualTo("http://" + node.alias() + ":" + GossipnetContainer.PORT);
     }
   }
 
@@ -67,14 +68,14 @@ class WsMeshIT {
   @Order(2)
   void everyNodeReceivesEveryBroadcast() throws Exception {
     cluster.awaitPeers(NODES - 1, Duration.ofSeconds(60));
-    Map<NodeContainer, String> sent = new LinkedHashMap<>();
-    for (NodeContainer origin : cluster.nodes()) {
+    Map<GossipnetContainer, String> sent = new LinkedHashMap<>();
+    for (GossipnetContainer origin : cluster.nodes()) {
       byte[] message = ("mesh from " + origin.alias() + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
       String id = origin.http().broadcast(message);
       assertThat(id).as("the id is the SHA-256 of the message").isEqualTo(sha256Hex(message));
       sent.put(origin, id);
     }
-    for (Map.Entry<NodeContainer, String> e : sent.entrySet()) {
+    for (Map.Entry<GossipnetContainer, String> e : sent.entrySet()) {
       awaitReceived(Set.of(e.getValue()), Duration.ofSeconds(60), cluster.except(e.getKey()));
     }
   }
@@ -82,7 +83,7 @@ class WsMeshIT {
   @Test
   @Order(3)
   void sigtermStopsANodeInOrderWithExitCodeZero() {
-    NodeContainer last = cluster.node(NODES - 1);
+    GossipnetContainer last = cluster.node(NODES - 1);
     last.getDockerClient().stopContainerCmd(last.getContainerId()).withTimeout(30).exec();
     await(last.alias() + " exits")
         .atMost(Duration.ofSeconds(40))
@@ -96,7 +97,7 @@ class WsMeshIT {
     awaitReceived(Set.of(id), Duration.ofSeconds(60), cluster.except(cluster.node(0), last));
   }
 
-  private static Boolean inspectRunning(NodeContainer node) {
+  private static Boolean inspectRunning(GossipnetContainer node) {
     return node.getDockerClient().inspectContainerCmd(node.getContainerId()).exec().getState().getRunning();
   }
 

@@ -1,12 +1,13 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitPeers;
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitPeers;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 import static org.awaitility.Awaitility.await;
 
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.RequiresDocker;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -29,17 +30,17 @@ class WsPartitionIT {
 
   @Test
   void aNodeDisconnectedFromTheNetworkAndReconnectedReceivesLaterBroadcasts() {
-    try (GossipCluster cluster = GossipCluster.start(4, GENESIS)) {
+    try (GossipnetCluster cluster = GossipnetCluster.builder(NodeTransport.WS, GENESIS).nodes(4).start()) {
       cluster.awaitPeers(3, Duration.ofSeconds(60));
-      NodeContainer origin = cluster.node(0);
-      NodeContainer cut = cluster.node(3);
-      List<NodeContainer> rest = cluster.except(cut);
+      GossipnetContainer origin = cluster.node(0);
+      GossipnetContainer cut = cluster.node(3);
+      List<GossipnetContainer> rest = cluster.except(cut);
 
       String before = origin.http().broadcast(message("before the partition"));
       awaitReceived(Set.of(before), Duration.ofSeconds(60), cluster.except(origin));
 
       LOG.info("step: {} is cut off the gossip network", cut.alias());
-      cut.disconnectFromNetwork();
+      cluster.isolate(3);
       String during = origin.http().broadcast(message("during the partition"));
       awaitReceived(Set.of(during), Duration.ofSeconds(60), cluster.except(origin, cut));
       await(cut.alias() + " stays without the message sent while it was cut off")
@@ -48,7 +49,7 @@ class WsPartitionIT {
           .until(() -> !cut.http().received().contains(during));
 
       LOG.info("step: {} is attached again", cut.alias());
-      cut.reconnectToNetwork();
+      cluster.heal();
       awaitPeers(cut, 1, Duration.ofSeconds(90));
       LOG.info("step: {} has a peer again; broadcasting", cut.alias());
       String after0 = origin.http().broadcast(message("after the partition, from node0"));

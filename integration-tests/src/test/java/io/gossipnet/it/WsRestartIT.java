@@ -1,11 +1,12 @@
 package io.gossipnet.it;
 
-import static io.gossipnet.it.harness.GossipCluster.awaitPeers;
-import static io.gossipnet.it.harness.GossipCluster.awaitReceived;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitPeers;
+import static io.gossipnet.testcontainers.GossipnetCluster.awaitReceived;
 
-import io.gossipnet.it.harness.GossipCluster;
-import io.gossipnet.it.harness.NodeContainer;
-import io.gossipnet.it.harness.RequiresDocker;
+import io.gossipnet.testcontainers.GossipnetCluster;
+import io.gossipnet.testcontainers.NodeTransport;
+import io.gossipnet.testcontainers.GossipnetContainer;
+import io.gossipnet.testcontainers.RequiresDocker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -28,11 +29,11 @@ class WsRestartIT {
 
   @Test
   void aKilledNodeRestartsAndRejoins() {
-    try (GossipCluster cluster = GossipCluster.start(4, GENESIS)) {
+    try (GossipnetCluster cluster = GossipnetCluster.builder(NodeTransport.WS, GENESIS).nodes(4).start()) {
       cluster.awaitPeers(3, Duration.ofSeconds(60));
-      NodeContainer origin = cluster.node(0);
-      NodeContainer victim = cluster.node(3);
-      List<NodeContainer> rest = cluster.except(victim);
+      GossipnetContainer origin = cluster.node(0);
+      GossipnetContainer victim = cluster.node(3);
+      List<GossipnetContainer> rest = cluster.except(victim);
 
       LOG.info("step: SIGKILL {}", victim.alias());
       victim.kill();

@@ -12,7 +12,7 @@
  * lists each other under both transports and holds one connection ({@code HybridPairIT}).
  *
  * <p>The classes are failsafe integration tests ({@code *IT}, run in {@code verify}), marked {@link
- * io.gossipnet.it.harness.RequiresDocker}: skipped without a Docker daemon, failing instead when
+ * io.gossipnet.testcontainers.RequiresDocker}: skipped without a Docker daemon, failing instead when
  * {@code REQUIRE_DOCKER=1}.
  */
 package io.gossipnet.it;

@@ -1,67 +1,67 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * A private Docker bridge network for the gossip traffic between node containers, with a subnet of
- * its own so that every node keeps its IP address when it is disconnected and connected again (a
- * partition that heals, rather than a node that comes back as a stranger).
+ * One link of a {@link GossipnetCluster}: a private Docker bridge network between two node
+ * containers, with a /28 subnet of its own so that each node keeps its address on it when the link
+ * is cut and restored (a partition that heals, rather than a node that comes back as a stranger).
  *
- * <p>Node containers are created on Docker's default bridge, which carries only the tests' own
- * HTTP requests to the mapped ports, and are attached to this network under their DNS alias before
- * they start: nodes know each other only by these aliases, which resolve only on this network, so
- * disconnecting a container from it cuts it off from the gossip mesh while the test can still ask
- * it for its status.
+ * <p>Each pair of nodes has its own link, so any set of links can be cut: a partition between two
+ * groups, or a single pair. Nodes know each other by their aliases, which resolve (Docker's
+ * embedded DNS) only on the links a container is attached to, to the address of the peer on the
+ * link they share; a container also sits on Docker's default bridge, which carries only the test
+ * host's requests to its mapped ports, so a node cut off from its peers still answers the test.
  */
-public final class GossipNetwork implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(GossipNetwork.class);
+final class LinkNetwork implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LinkNetwork.class);
 
   private final DockerClient docker;
   private final String id;
   private final String name;
   private final String prefix;
-  private final AtomicInteger nextHost = new AtomicInteger(10);
+  private final int base;
 
-  private GossipNetwork(DockerClient docker, String id, String name, String prefix) {
+  private LinkNetwork(DockerClient docker, String id, String name, String prefix, int base) {
     this.docker = docker;
     this.id = id;
     this.name = name;
     this.prefix = prefix;
+    this.base = base;
   }
 
   /**
-   * Creates a network with a free /24 subnet in 10.231.0.0/16 to 10.250.0.0/16.
+   * Creates a link with a free /28 subnet in 10.231.0.0/16 to 10.250.0.0/16.
    *
+   * @param name the network's name
    * @return the new network; close it to remove it
    */
-  public static GossipNetwork create() {
+  static LinkNetwork create(String name) {
     DockerClient docker = DockerClientFactory.instance().client();
-    String name = "gossipnet-it-" + UUID.randomUUID().toString().substring(0, 8);
     DockerException last = null;
-    for (int attempt = 0; attempt < 20; attempt++) {
+    for (int attempt = 0; attempt < 40; attempt++) {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       String prefix = "10." + random.nextInt(231, 251) + "." + random.nextInt(0, 256) + ".";
+      int base = random.nextInt(0, 16) * 16;
       try {
         String id =
             docker
                 .createNetworkCmd()
                 .withName(name)
                 .withDriver("bridge")
-                .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(prefix + "0/24")))
+                .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(prefix + base + "/28")))
                 .exec()
                 .getId();
-        LOG.info("network {} ({}0/24) created", name, prefix);
-        return new GossipNetwork(docker, id, name, prefix);
+        LOG.debug("network {} ({}{}/28) created", name, prefix, base);
+        return new LinkNetwork(docker, id, name, prefix, base);
       } catch (DockerException e) {
         // Most likely "Pool overlaps with other one on this address space": try another subnet.
         last = e;
@@ -71,11 +71,21 @@ public final class GossipNetwork implements AutoCloseable {
   }
 
   /**
+   * The address of one end of the link.
+   *
+   * @param end 0 or 1
+   * @return an IPv4 address in the link's subnet (the gateway, {@code .1}, is Docker's)
+   */
+  String address(int end) {
+    return prefix + (base + 2 + end);
+  }
+
+  /**
    * The network's Docker id.
    *
    * @return the id
    */
-  public String id() {
+  String id() {
     return id;
   }
 
@@ -84,21 +94,8 @@ public final class GossipNetwork implements AutoCloseable {
    *
    * @return the name
    */
-  public String name() {
+  String name() {
     return name;
-  }
-
-  /**
-   * Reserves the next host address of the subnet for a container.
-   *
-   * @return an IPv4 address in the network's subnet
-   */
-  public String nextAddress() {
-    int host = nextHost.getAndIncrement();
-    if (host > 250) {
-      throw new IllegalStateException("no more addresses in " + prefix + "0/24");
-    }
-    return prefix + host;
   }
 
   /**
@@ -108,7 +105,7 @@ public final class GossipNetwork implements AutoCloseable {
    * @param alias the name other containers on this network reach it by
    * @param address its IPv4 address on this network
    */
-  public void connect(String containerId, String alias, String address) {
+  void connect(String containerId, String alias, String address) {
     docker
         .connectToNetworkCmd()
         .withNetworkId(id)
@@ -125,7 +122,7 @@ public final class GossipNetwork implements AutoCloseable {
    *
    * @param containerId the container
    */
-  public void disconnect(String containerId) {
+  void disconnect(String containerId) {
     docker.disconnectFromNetworkCmd().withNetworkId(id).withContainerId(containerId).exec();
   }
 

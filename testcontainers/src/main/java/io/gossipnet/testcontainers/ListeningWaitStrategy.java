@@ -1,4 +1,4 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,40 +32,57 @@ import java.util.zip.ZipOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.utility.DockerImageName;
 
 /**
- * The gossipnet node image, built {@code FROM scratch} by the tests themselves (no registry is
- * reachable here, so nothing may be pulled).
+ * The image a {@link GossipnetContainer} runs: built here {@code FROM scratch} from an executable
+ * jar ({@link #node()}, {@link #fromJar}), or a user's own image ({@link #of}).
  *
- * <p>The build context is assembled under {@code integration-tests/target/node-image/}:
+ * <p>Whatever its origin, the image's entrypoint must take the options of {@code gossipnet run}
+ * (the container passes {@code run --transport ... --listen ... --genesis ... --peer ...}) and
+ * print the node's {@code {"event":"listening",...}} line on stdout once it listens: the stock node
+ * jar does, and so does an application whose main is {@code GossipnetCli.run(args, appModules)}
+ * (module {@code gossipnet-node}).
+ *
+ * <p>An image built from a jar needs no registry and nothing pulled. Its build context is
+ * assembled in a work directory ({@code target/gossipnet-image/<jar name>}, or the system property
+ * {@value #WORK_DIR_PROPERTY}):
  *
  * <ol>
  *   <li>a Java runtime made with {@code jlink} from the JDK that runs the tests, holding the modules
- *       {@code jdeps --print-module-deps --ignore-missing-deps} finds in the node jar plus {@link
- *       #EXTRA_MODULES}, less {@link #EXCLUDED_MODULES} (the module list is kept in {@code
- *       modules.txt} for the same jar and JDK). It is cached in {@code target/node-image/runtime} and made again only when
- *       the module list or the JDK changes;
+ *       {@code jdeps --print-module-deps --ignore-missing-deps} finds in the jar plus {@link
+ *       #EXTRA_MODULES}, less {@link #EXCLUDED_MODULES}; it is kept in the work directory and
+ *       made again only when the module list or the JDK changes;
  *   <li>the shared libraries that runtime needs, found with {@code ldd} and copied to the same paths
- *       in the image, the dynamic loader among them, an {@code /etc/nsswitch.conf}, an empty
- *       {@code /tmp} and an empty {@value #DATA_DIR} (a P2P node's {@code --data-dir}: {@code run}
- *       writes its key there but does not create the directory);
- *   <li>the node's shaded jar ({@code node/target/gossipnet-node.jar}, system property {@code
- *       gossipnet.node.jar}).
+ *       in the image (the dynamic loader among them), an {@code /etc/nsswitch.conf}, an empty
+ *       {@code /tmp} and an empty {@value #DATA_DIR} (for {@code --data-dir});
+ *   <li>the jar, as {@code /app/app.jar}; the entrypoint is {@code java -jar /app/app.jar}.
  * </ol>
  *
- * <p>The Dockerfile is {@code integration-tests/src/test/docker/Dockerfile}; its entrypoint is
- * {@code java -jar /app/gossipnet-node.jar}. The image is built once per test JVM and tagged
- * {@code gossipnet-node:it-<hash>}, the hash taken over the node jar, the JDK, the Dockerfile and the
- * image's directories, so that test runs of different jars or layouts on one Docker daemon (two
- * worktrees, say) never swap images under each other;
- * Docker's layer cache makes a rebuild with unchanged inputs quick.
+ * <p>So the tests must run on a full JDK (with {@code jlink} and {@code jdeps}) on Linux, with
+ * {@code ldd}, on the Docker daemon's CPU architecture: the image holds this machine's runtime and
+ * libraries. Elsewhere (macOS, Windows), build an image of your own ({@code FROM
+ * eclipse-temurin:21-jre}, say, with the jar as entrypoint) and use {@link #of}.
+ *
+ * <p>The image is built once per JVM and jar, and tagged {@code gossipnet-node:it-<hash>} (the hash
+ * over the jar, the JDK and the layout), so test runs of different jars on one Docker daemon never
+ * swap images under each other; Docker's layer cache makes a rebuild with unchanged inputs quick.
  */
-public final class NodeImage {
-  /** The repository of the built image; its tag is {@code it-} and a hash of the jar, the JDK and the layout. */
+public final class GossipnetImage {
+  /** The repository of a built image; its tag is {@code it-} and a hash of the jar, the JDK and the layout. */
   public static final String REPOSITORY = "gossipnet-node";
 
-  /** An empty directory of the image for a node's {@code --data-dir}. */
+  /** An empty directory of a built image, for a node's {@code --data-dir}. */
   public static final String DATA_DIR = "/data";
+
+  /** The system property naming the stock node's shaded jar for {@link #node()}. */
+  public static final String NODE_JAR_PROPERTY = "gossipnet.node.jar";
+
+  /** The environment variable naming the stock node's shaded jar, when the system property is not set. */
+  public static final String NODE_JAR_ENV = "GOSSIPNET_NODE_JAR";
+
+  /** The system property naming the directory where images are assembled. */
+  public static final String WORK_DIR_PROPERTY = "gossipnet.image.work";
 
   /** The empty directories of the image (each holds a {@code .keep} file: a build context has no empty directories). */
   private static final List<String> EMPTY_DIRS = List.of("tmp", DATA_DIR.substring(1));
@@ -84,71 +101,148 @@ public final class NodeImage {
   private static final List<String> JLINK_OPTIONS =
       List.of("--strip-debug", "--no-header-files", "--no-man-pages", "--compress=zip-6");
 
-  private static final Logger LOG = LoggerFactory.getLogger(NodeImage.class);
+  private static final Logger LOG = LoggerFactory.getLogger(GossipnetImage.class);
   private static final Pattern LDD_PATH = Pattern.compile("^\\s*(?:\\S+\\s+=>\\s+)?(/\\S+)\\s+\\(0x");
   private static final Pattern LDD_NOT_FOUND = Pattern.compile("^\\s*(\\S+)\\s+=>\\s+not found");
 
-  private static String built;
+  private final Path jar;
+  private final String prebuilt;
+  private String built;
 
-  private NodeImage() {}
+  private GossipnetImage(Path jar, String prebuilt) {
+    this.jar = jar;
+    this.prebuilt = prebuilt;
+  }
 
   /**
-   * Builds the image if this JVM has not built it yet, and returns its name.
+   * The stock node ({@code gossipnet-node}'s shaded jar), built from scratch. The jar is named by
+   * the system property {@value #NODE_JAR_PROPERTY} or the environment variable {@value
+   * #NODE_JAR_ENV}: with Maven, copy {@code io.gossipnet:gossipnet-node} into {@code target/} with
+   * the dependency plugin, or build it from the gossipnet source tree ({@code
+   * node/target/gossipnet-node.jar}).
    *
-   * @return the image name, {@code gossipnet-node:it-<hash of the jar and the JDK>}
+   * @return the image (built on first use)
+   * @throws IllegalStateException if neither names a jar that exists
    */
-  public static synchronized String name() {
+  public static GossipnetImage node() {
+    String named = System.getProperty(NODE_JAR_PROPERTY);
+    String source = "system property " + NODE_JAR_PROPERTY;
+    if (named == null || named.isBlank()) {
+      named = System.getenv(NODE_JAR_ENV);
+      source = "environment variable " + NODE_JAR_ENV;
+    }
+    if (named == null || named.isBlank()) {
+      throw new IllegalStateException(
+          "which node jar? Set the system property " + NODE_JAR_PROPERTY + " or the environment variable " + NODE_JAR_ENV
+              + " to gossipnet-node's shaded jar (node/target/gossipnet-node.jar in the gossipnet tree), use"
+              + " GossipnetImage.fromJar(your application's executable jar), or GossipnetImage.of(an image of your own)");
+    }
+    Path path = Paths.get(named).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalStateException("the node jar " + path + " (" + source + ") does not exist; build it first"
+          + " (in the gossipnet tree: ./mvnw -B -pl node -am package -DskipTests)");
+    }
+    return new GossipnetImage(path, null);
+  }
+
+  /**
+   * An image built from scratch around an executable jar: the stock node's, or an application's
+   * whose main takes {@code gossipnet run}'s options ({@code GossipnetCli.run(args, modules)}).
+   *
+   * @param executableJar a jar with a {@code Main-Class} and all its dependencies (shaded)
+   * @return the image (built on first use)
+   * @throws IllegalArgumentException if the jar does not exist
+   */
+  public static GossipnetImage fromJar(Path executableJar) {
+    Path path = executableJar.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("no jar at " + path + "; build it first (mvn package)");
+    }
+    return new GossipnetImage(path, null);
+  }
+
+  /**
+   * An image of the user's own, used as it is (nothing is built; Testcontainers pulls it if the
+   * daemon lacks it). Its entrypoint must take {@code gossipnet run}'s options and print the
+   * listening line; for P2P and hybrid nodes that keep their key in a data directory, {@value
+   * #DATA_DIR} must exist and be writable.
+   *
+   * @param imageName for example {@code registry.example.com/my-node:1.2}
+   * @return the image
+   */
+  public static GossipnetImage of(String imageName) {
+    return new GossipnetImage(null, DockerImageName.parse(imageName).asCanonicalNameString());
+  }
+
+  /**
+   * Builds the image if this object has not built it yet, and returns its name.
+   *
+   * @return the image name ({@code gossipnet-node:it-<hash>} for a built one)
+   */
+  public synchronized String name() {
+    if (prebuilt != null) {
+      return prebuilt;
+    }
     if (built == null) {
-      long start = System.nanoTime();
-      String name;
-      try {
-        name = build();
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not build the node image", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while building the node image", e);
-      }
-      built = name;
-      LOG.info("node image {} ready in {} ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      built = BUILT.computeIfAbsent(jar, GossipnetImage::buildLogged);
     }
     return built;
   }
 
   /**
-   * The node jar the image is built with.
+   * The jar the image is built from.
    *
-   * @return the path of the node's shaded jar
-   * @throws IllegalStateException if it has not been built
+   * @return its path, or empty for an image of the user's own
    */
-  public static Path nodeJar() {
-    Path jar =
-        Paths.get(System.getProperty("gossipnet.node.jar", "../node/target/gossipnet-node.jar"))
-            .toAbsolutePath()
-            .normalize();
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(
-          "the node jar "
-              + jar
-              + " does not exist; build it first (./mvnw -B -pl node -am package -DskipTests), or run the"
-              + " whole reactor (./mvnw -B verify)");
+  public java.util.Optional<Path> jar() {
+    return java.util.Optional.ofNullable(jar);
+  }
+
+  @Override
+  public String toString() {
+    return prebuilt != null ? prebuilt : "image of " + jar;
+  }
+
+  /** Images built by this JVM, by jar. */
+  private static final java.util.concurrent.ConcurrentHashMap<Path, String> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String buildLogged(Path jar) {
+    long start = System.nanoTime();
+    try {
+      String name = build(jar);
+      LOG.info("image {} of {} ready in {} ms", name, jar.getFileName(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      return name;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not build the image of " + jar, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while building the image of " + jar, e);
     }
-    return jar;
   }
 
-  private static Path workDir() {
-    return Paths.get(System.getProperty("gossipnet.it.work", "target/node-image")).toAbsolutePath().normalize();
+  private static Path workDir(Path jar) {
+    String name = jar.getFileName().toString().replaceAll("\\.jar$", "");
+    return Paths.get(System.getProperty(WORK_DIR_PROPERTY, "target/gossipnet-image")).toAbsolutePath().normalize().resolve(name);
   }
 
-  private static String build() throws IOException, InterruptedException {
-    Path jar = nodeJar();
-    Path docker = dockerSources();
+  private static String build(Path jar) throws IOException, InterruptedException {
+    DockerCheck.require();
+    Path work = workDir(jar);
+    Files.createDirectories(work);
+    Path docker = work.resolve("docker");
+    Files.createDirectories(docker);
+    for (String resource : List.of("Dockerfile", "nsswitch.conf")) {
+      try (InputStream in = GossipnetImage.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("gossipnet-testcontainers lacks its resource " + resource);
+        }
+        Files.copy(in, docker.resolve(resource), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
     String layout = sha256(docker.resolve("Dockerfile")) + " " + EMPTY_DIRS;
     String name = REPOSITORY + ":it-" + sha256(sha256(jar) + " " + Runtime.version() + " " + layout).substring(0, 16);
-    Path work = workDir();
-    Files.createDirectories(work);
 
-    Set<String> modules = runtimeModules(jar);
+    Set<String> modules = runtimeModules(work, jar);
     Path runtime = jlinkRuntime(work, modules);
 
     Path rootfs = work.resolve("rootfs");
@@ -166,34 +260,26 @@ public final class NodeImage {
       Files.copy(lib, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
     Files.copy(docker.resolve("nsswitch.conf"), rootfs.resolve("etc/nsswitch.conf"), StandardCopyOption.REPLACE_EXISTING);
-    LOG.info("node image: runtime modules {}, shared libraries {}", modules, libraries);
+    LOG.info("image of {}: runtime modules {}, shared libraries {}", jar.getFileName(), modules, libraries);
 
     String id =
         new ImageFromDockerfile(name, false)
             .withFileFromPath("Dockerfile", docker.resolve("Dockerfile"))
             .withFileFromPath("rootfs", rootfs)
             .withFileFromPath("runtime", runtime)
-            .withFileFromPath("app/gossipnet-node.jar", jar)
+            .withFileFromPath("app/app.jar", jar)
             .get();
-    LOG.info("node image built: {} ({})", name, id);
+    LOG.info("image built: {} ({})", name, id);
     return name;
-  }
-
-  private static Path dockerSources() {
-    Path docker = Paths.get(System.getProperty("gossipnet.it.docker", "src/test/docker")).toAbsolutePath();
-    if (!Files.isRegularFile(docker.resolve("Dockerfile"))) {
-      throw new IllegalStateException("no Dockerfile in " + docker + " (system property gossipnet.it.docker)");
-    }
-    return docker;
   }
 
   /**
    * The modules jdeps finds in the jar plus {@link #EXTRA_MODULES} that this JDK has, less {@link
    * #EXCLUDED_MODULES}.
    */
-  static Set<String> runtimeModules(Path shadedJar) throws IOException {
+  static Set<String> runtimeModules(Path work, Path shadedJar) throws IOException {
     // jdeps takes seconds on a shaded jar: its answer is kept for the same jar on the same JDK.
-    Path cache = workDir().resolve("modules.txt");
+    Path cache = work.resolve("modules.txt");
     String key =
         sha256(shadedJar) + " " + Runtime.version() + " " + new TreeSet<>(EXCLUDED_MODULES) + " " + new TreeSet<>(EXTRA_MODULES);
     if (Files.isRegularFile(cache)) {
@@ -202,7 +288,7 @@ public final class NodeImage {
         return new TreeSet<>(Arrays.asList(lines.get(1).split(",")));
       }
     }
-    Set<String> modules = jdepsModules(shadedJar);
+    Set<String> modules = jdepsModules(work, shadedJar);
     Files.write(cache, List.of(key, String.join(",", modules)));
     return modules;
   }
@@ -228,10 +314,10 @@ public final class NodeImage {
     }
   }
 
-  private static Set<String> jdepsModules(Path shadedJar) throws IOException {
+  private static Set<String> jdepsModules(Path work, Path shadedJar) throws IOException {
     // A shaded jar can carry a dependency's module-info.class (under META-INF/versions/9/, say);
     // jdeps would then take the whole jar for that one module and miss most of its references.
-    Path jar = withoutModuleInfo(shadedJar);
+    Path jar = withoutModuleInfo(work, shadedJar);
     ToolProvider jdeps =
         ToolProvider.findFirst("jdeps")
             .orElseThrow(() -> new IllegalStateException("jdeps is missing: the tests must run on a full JDK"));
@@ -262,8 +348,8 @@ public final class NodeImage {
     return modules;
   }
 
-  private static Path withoutModuleInfo(Path jar) throws IOException {
-    Path copy = workDir().resolve("jdeps-input.jar");
+  private static Path withoutModuleInfo(Path work, Path jar) throws IOException {
+    Path copy = work.resolve("jdeps-input.jar");
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar));
         ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
       for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
@@ -323,7 +409,7 @@ public final class NodeImage {
   private static Set<Path> sharedLibraries(Path runtime) throws IOException, InterruptedException {
     List<Path> elfFiles;
     try (Stream<Path> files = Files.walk(runtime)) {
-      elfFiles = files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).filter(NodeImage::isElf).toList();
+      elfFiles = files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).filter(GossipnetImage::isElf).toList();
     }
     Set<String> runtimeNames = new TreeSet<>();
     elfFiles.forEach(p -> runtimeNames.add(p.getFileName().toString()));

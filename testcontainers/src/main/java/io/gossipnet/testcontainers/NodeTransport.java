@@ -1,9 +1,9 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 /**
  * The transport a node container runs ({@code gossipnet run --transport ws|p2p|hybrid}): it decides
  * which ports the node listens on, how nodes name each other as {@code --peer} ({@link
- * NodeContainer#dialAddresses}), how the node's listening line reads, and which {@link NodeHttp}
+ * GossipnetContainer#dialAddresses}), how the node's listening line reads, and which {@link NodeHttp}
  * the test talks to the node with.
  */
 public enum NodeTransport {
@@ -18,11 +18,11 @@ public enum NodeTransport {
    */
   P2P("p2p"),
   /**
-   * Both at once ({@code HybridNetwork}): WS on {@link NodeContainer#PORT} and libp2p on {@link
-   * NodeContainer#HYBRID_P2P_PORT}, one identity (the WS identity challenge signs with the libp2p
+   * Both at once ({@code HybridNetwork}): WS on {@link GossipnetContainer#PORT} and libp2p on {@link
+   * GossipnetContainer#HYBRID_P2P_PORT}, one identity (the WS identity challenge signs with the libp2p
    * key, so the node has a peer ID). A WS node dials it as {@code alias:PORT}, a P2P node at its
    * multiaddr, a hybrid node at both; {@code /status} and the demo API are served on both ports
-   * ({@link NodeContainer#wsHttp()}, {@link NodeContainer#p2pHttp()}).
+   * ({@link GossipnetContainer#wsHttp()}, {@link GossipnetContainer#p2pHttp()}).
    */
   HYBRID("hybrid");
 

@@ -13,4 +13,4 @@
  * and {@link io.gossipnet.it.harness.RequiresDocker} with {@link
  * io.gossipnet.it.harness.DockerAvailableCondition} the skip-or-fail rule.
  */
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;

@@ -1,28 +1,36 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A node's HTTP API as the tests use it: {@code GET /status}, the demo API ({@code --demo-api}) to
- * broadcast a message on a tag and list the IDs of the messages the node has received, and the
- * node's {@code GET /metrics} (Prometheus text, {@link MetricSample}) and {@code GET /v1/peers} (a
- * JSON array of its peers).
+ * A node's HTTP API as the test host reaches it: plain HTTP to a WS node's mapped port ({@link
+ * WsNodeHttp}), HTTP over libp2p to a P2P node ({@link P2pNodeHttp}); a hybrid node answers both
+ * (one router), so a test can hold a view of each.
  *
- * <p>Two flavours carry the same requests: {@link WsNodeHttp}, plain HTTP to the container's mapped
- * port (a WS node serves its API on its Jetty server), and {@link P2pNodeHttp}, HTTP over libp2p
- * from the test JVM's own libp2p host to the mapped port (a P2P node serves its API only there).
- * A hybrid node answers both (the same router), so a test can hold one view of each. An
- * implementation supplies {@link #exchange}; the API's paths and JSON are read here, once.
+ * <p>{@link #send} is any request to any path, for an application's own endpoints; the other
+ * methods read the node's built-in ones ({@code /status}, {@code /v1/peers}, {@code /metrics}) and
+ * the demo API of {@code gossipnet run --demo-api} ({@code broadcast}, {@code received}), checking
+ * that the node answered 200 with what those endpoints promise.
  */
 public interface NodeHttp {
   /** The JSON reader of the answers. */
-  ObjectMapper JSON = new ObjectMapper();
+  ObjectMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * An answer of the node.
+   *
+   * @param status the HTTP status
+   * @param body the body as UTF-8 text
+   */
+  record Answer(int status, String body) {}
 
   /**
    * The node's alias, for messages.
@@ -32,23 +40,51 @@ public interface NodeHttp {
   String alias();
 
   /**
-   * The node's genesis ID, part of the demo API's paths.
+   * The node's genesis ID, part of the demo API's paths (and of most application paths, {@code
+   * /v1/{genesisID}/...}).
    *
    * @return the genesis ID
    */
   String genesis();
 
   /**
+   * Sends one request and returns the answer, whatever its status.
+   *
+   * @param method {@code GET}, {@code PUT}, {@code POST}, ...
+   * @param target the path and query
+   * @param body the request body (empty for none)
+   * @return the node's answer
+   * @throws java.io.UncheckedIOException if the request could not be sent or answered
+   */
+  Answer send(String method, String target, byte[] body);
+
+  /**
+   * {@code GET target}.
+   *
+   * @param target the path and query
+   * @return the node's answer, whatever its status
+   */
+  default Answer get(String target) {
+    return send("GET", target, new byte[0]);
+  }
+
+  /**
    * Sends one request and returns the body of a 200 answer.
    *
-   * @param method {@code GET} or {@code POST}
+   * @param method the method
    * @param target the path and query
    * @param body the request body (empty for none)
    * @return the answer's body as UTF-8 text
    * @throws AssertionError if the node answered with another status
    * @throws java.io.UncheckedIOException if the request could not be sent or answered
    */
-  String exchange(String method, String target, byte[] body);
+  default String exchange(String method, String target, byte[] body) {
+    Answer answer = send(method, target, body);
+    if (answer.status() != 200) {
+      throw new AssertionError(alias() + ": " + method + " " + target + " answered " + answer.status() + ": " + answer.body());
+    }
+    return answer.body();
+  }
 
   /**
    * {@code GET /status}.
@@ -90,12 +126,7 @@ public interface NodeHttp {
    */
   default List<JsonNode> peerList() {
     String body = exchange("GET", "/v1/peers", new byte[0]);
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (IOException e) {
-      throw new AssertionError(alias() + ": /v1/peers is not JSON: " + body, e);
-    }
+    JsonNode root = parse(body);
     JsonNode array = root == null ? null : root.path("peers");
     if (array == null || !array.isArray() || root.path("count").asInt(-1) != array.size()) {
       throw new AssertionError(alias() + ": /v1/peers is not {count, peers[count]}: " + body);
@@ -116,6 +147,16 @@ public interface NodeHttp {
   }
 
   /**
+   * {@code POST /v1/{genesis}/demo/broadcast} of a UTF-8 text on tag TX.
+   *
+   * @param message the text
+   * @return the message ID the node answered (SHA-256 hex of its UTF-8 bytes)
+   */
+  default String broadcast(String message) {
+    return broadcast(message.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
    * {@code POST /v1/{genesis}/demo/broadcast?tag=TAG}: the node broadcasts the message on the tag
    * (over P2P, TX goes over GossipSub and AV over the gossip streams).
    *
@@ -126,10 +167,10 @@ public interface NodeHttp {
   default String broadcast(byte[] message, String tag) {
     JsonNode answer = json(exchange("POST", demo("broadcast") + "?tag=" + tag, message));
     JsonNode id = answer.get("id");
-    if (id == null || !id.isTextual()) {
+    if (id == null || !id.isString()) {
       throw new AssertionError(alias() + ": broadcast answered without an \"id\": " + answer);
     }
-    return id.asText();
+    return id.asString();
   }
 
   /**
@@ -143,7 +184,7 @@ public interface NodeHttp {
       throw new AssertionError(alias() + ": received answered without an \"ids\" array");
     }
     Set<String> result = new LinkedHashSet<>();
-    ids.forEach(id -> result.add(id.asText()));
+    ids.forEach(id -> result.add(id.asString()));
     return result;
   }
 
@@ -152,13 +193,17 @@ public interface NodeHttp {
   }
 
   private JsonNode json(String body) {
+    JsonNode node = parse(body);
+    if (node == null || !node.isObject()) {
+      throw new AssertionError(alias() + ": expected a JSON object, got: " + body);
+    }
+    return node;
+  }
+
+  private JsonNode parse(String body) {
     try {
-      JsonNode node = JSON.readTree(body);
-      if (node == null || !node.isObject()) {
-        throw new AssertionError(alias() + ": expected a JSON object, got: " + body);
-      }
-      return node;
-    } catch (IOException e) {
+      return JSON.readTree(body);
+    } catch (JacksonException e) {
       throw new AssertionError(alias() + ": not JSON: " + body, e);
     }
   }

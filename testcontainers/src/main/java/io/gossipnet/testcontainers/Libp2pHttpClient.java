@@ -1,4 +1,4 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 import io.gossipnet.libp2p.Connection;
 import io.gossipnet.libp2p.crypto.PeerId;

@@ -1,4 +1,4 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 import java.util.ArrayList;
 import java.util.Collections;

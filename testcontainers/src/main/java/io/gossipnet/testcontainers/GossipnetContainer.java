@@ -1,6 +1,5 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
@@ -32,32 +31,37 @@ import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.output.FrameConsumerResultCallback;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
- * One gossipnet node in a container of the {@link NodeImage}, running {@code gossipnet run
- * --transport ws|p2p|hybrid --demo-api} on port {@value #PORT} (a hybrid node: WS there and libp2p
- * on {@value #HYBRID_P2P_PORT}), attached to a {@link GossipNetwork} under its alias at a fixed
- * address, with its ports mapped to the test host.
+ * One gossipnet node in a container: {@code gossipnet run --transport ws|p2p|hybrid} on port
+ * {@value #PORT} (a hybrid node: WS there and libp2p on {@value #HYBRID_P2P_PORT}), with its ports
+ * mapped to the test host. The image is the stock node or an application built on gossipnet
+ * ({@link GossipnetImage}); the container passes it {@code run}'s options, set with the {@code
+ * with...} methods, and is ready when the node prints its {@code listening} line.
+ *
+ * <p>Alone, it is a Testcontainers container like any other ({@code @Container}, {@code
+ * withNetwork}, {@code withNetworkAliases}). In a {@link GossipnetCluster} the cluster attaches it
+ * to one private link per peer and names its peers for it.
  *
  * <p>A WS node is dialed as {@code alias:PORT}. A P2P node is dialed as {@code
- * /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>} ({@link #peerAddress()}) or {@code
- * /dns4/alias/tcp/PORT/p2p/<peer ID>} ({@link #dnsPeerAddress()}), so its peer ID must be known before the nodes that dial it
- * start: either the harness generates its key ({@link KeySource#KEY_FILE}, copied into the
- * container and passed with {@code --key}) or the node generates it on its first start in {@code
- * --data-dir} {@value #DATA_DIR} ({@link KeySource#DATA_DIR}) and keeps it there across restarts of
+ * /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>} or {@code /dns4/alias/tcp/PORT/p2p/<peer ID>}, so its peer
+ * ID must be known before the nodes that dial it start: either the container generates its key
+ * ({@link KeySource#KEY_FILE}, the default, copied into the container and passed with {@code
+ * --key}; {@link #withKey} to choose it) or the node generates it on its first start in {@code
+ * --data-dir} {@value #DATA_DIR} ({@link #withKeyInDataDir()}) and keeps it there across restarts of
  * the same container; its peer ID is then read from its {@code listening} line. A hybrid node has
- * both addresses ({@link #wsPeerAddress()}, {@link #p2pPeerAddress(boolean)}) and a key as a P2P
- * node does; {@link #dialAddresses} says which of them a node of a given transport dials.
+ * both addresses and a key as a P2P node does; {@link #dialAddresses} says which of them a node of a
+ * given transport dials.
  *
- * <p>Besides starting and stopping it (Testcontainers), a test can cut it off the gossip network
- * and attach it again ({@link #disconnectFromNetwork()}, {@link #reconnectToNetwork()}), kill it
- * with SIGKILL and start the same container again ({@link #kill()}, {@link #restart()}), and talk
- * to its HTTP API ({@link #http()}, plain HTTP for WS, libp2p HTTP for P2P; a hybrid node over
- * either, {@link #wsHttp()} and {@link #p2pHttp()}). The container's output
- * goes to the test log (logger {@code node.<alias>}), each line prefixed with the alias and {@code
- * |} (stdout) or {@code !} (stderr).
+ * <p>Besides starting and stopping it, a test can kill it with SIGKILL and start the same container
+ * again ({@link #kill()}, {@link #restart()}: same key, same addresses) and talk to its HTTP API
+ * ({@link #http()}: plain HTTP for WS, libp2p HTTP for P2P; a hybrid node over either, {@link
+ * #wsHttp()} and {@link #p2pHttp()}). The container's output goes to the test log (logger {@code
+ * node.<alias>}), each line prefixed with the alias and {@code |} (stdout) or {@code !} (stderr).
  */
-public final class NodeContainer extends GenericContainer<NodeContainer> {
+public class GossipnetContainer extends GenericContainer<GossipnetContainer> {
   /** The port every node listens on inside its container. */
   public static final int PORT = 8080;
 
@@ -68,11 +72,11 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   public static final String KEY_PATH = "/keys/" + PeerKeyFile.DEFAULT_FILE_NAME;
 
   /** The {@code --data-dir} of a {@link KeySource#DATA_DIR} node: an empty directory of the image. */
-  public static final String DATA_DIR = NodeImage.DATA_DIR;
+  public static final String DATA_DIR = GossipnetImage.DATA_DIR;
 
   /** Where a P2P node's key comes from. */
   public enum KeySource {
-    /** The harness generates the key and copies it to {@value #KEY_PATH} ({@code --key}). */
+    /** The container generates the key (or is given one) and copies it to {@value #KEY_PATH} ({@code --key}). */
     KEY_FILE,
     /**
      * The node generates it on its first start and keeps it in {@code --data-dir} {@value
@@ -83,13 +87,15 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
 
   /**
    * JVM options of the node in the container (read by the {@code java} launcher): a small heap and
-   * the serial collector, since several nodes share two cores in CI.
+   * the serial collector, since several nodes often share a few cores.
    */
   public static final String JAVA_OPTIONS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1" + quietUnsafe();
 
   /**
-   * The image's runtime is jlinked from the JDK running the tests: from JDK 23 on, allow Guice's
-   * {@code sun.misc.Unsafe} use so its warning does not fill the node's console.
+   * A built image's runtime is jlinked from the JDK running the tests: from JDK 23 on, allow
+   * Guice's {@code sun.misc.Unsafe} use so its warning does not fill the node's console.
+   *
+   * @return the option, with a leading space, or an empty string before JDK 23
    */
   public static String quietUnsafe() {
     return Runtime.version().feature() >= 23 ? " --sun-misc-unsafe-memory-access=allow" : "";
@@ -99,47 +105,38 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
 
   private static final Pattern PEER_ID = Pattern.compile("\"peerId\"\\s*:\\s*\"([^\"]*)\"");
 
-  private final Logger log;
-  private final GossipNetwork network;
-  private final String alias;
-  private final String address;
-  private final String genesis;
   private final NodeTransport transport;
-  private final KeySource keySource;
-  private final PrivateKey key;
-  private final Duration meshInterval;
+  private final String genesis;
+  private final List<Attachment> attachments = new ArrayList<>();
+  private volatile Logger log;
+  private volatile String alias = "node";
+  private volatile KeySource keySource = KeySource.KEY_FILE;
+  private volatile PrivateKey key;
+  private volatile Duration meshInterval;
   private volatile List<String> peers = List.of();
   private volatile Integer fanout;
+  private volatile boolean demoApi = true;
+  private volatile List<String> runOptions = List.of();
   private volatile URI baseUri;
   private volatile URI p2pBaseUri;
+
+  /** A link network the container joins before it starts, under its alias at a fixed address. */
+  private record Attachment(LinkNetwork network, String address) {}
 
   /**
    * A node container; set its peers with {@link #withPeers} before {@link #start()}.
    *
-   * @param network the gossip network to attach it to
-   * @param alias its DNS name on that network
-   * @param genesis the genesis ID of the network it joins
+   * @param image the image: the stock node or an application ({@link GossipnetImage})
    * @param transport the transport it runs
-   * @param keySource where a P2P or hybrid node's key comes from (ignored for WS)
-   * @param meshInterval its {@code --mesh-interval-ms}, or null for the node's default
+   * @param genesis the genesis ID of the network it joins
    */
-  public NodeContainer(
-      GossipNetwork network, String alias, String genesis, NodeTransport transport, KeySource keySource, Duration meshInterval) {
-    super(DockerImageName.parse(NodeImage.name()));
-    this.network = network;
-    this.alias = alias;
-    this.log = LoggerFactory.getLogger("node." + alias);
-    this.address = network.nextAddress();
-    this.genesis = genesis;
+  public GossipnetContainer(GossipnetImage image, NodeTransport transport, String genesis) {
+    super(DockerImageName.parse(image.name()));
     this.transport = Objects.requireNonNull(transport, "transport");
-    this.keySource = Objects.requireNonNull(keySource, "keySource");
-    this.meshInterval = meshInterval;
-    if (transport.speaksP2p() && keySource == KeySource.KEY_FILE) {
-      key = PrivateKey.generate();
-      // Mode 0600: the node refuses a key file that group or others can read.
-      withCopyToContainer(Transferable.of(PeerKeyFile.encodePem(key).getBytes(StandardCharsets.US_ASCII), 0600), KEY_PATH);
-    } else {
-      key = null;
+    this.genesis = Objects.requireNonNull(genesis, "genesis");
+    this.log = LoggerFactory.getLogger("node." + alias);
+    if (transport.speaksP2p()) {
+      withKey(PrivateKey.generate());
     }
     if (transport == NodeTransport.HYBRID) {
       withExposedPorts(PORT, HYBRID_P2P_PORT);
@@ -147,38 +144,156 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
       withExposedPorts(PORT);
     }
     withEnv("JDK_JAVA_OPTIONS", JAVA_OPTIONS);
-    withCreateContainerCmdModifier(cmd -> cmd.withName(network.name() + "-" + alias).withHostName(alias));
     withLogConsumer(this::log);
     waitingFor(new ListeningWaitStrategy(1).withStartupTimeout(START_TIMEOUT));
   }
 
   /**
-   * Sets the addresses the node dials ({@code --peer}), each one of {@link #dialAddresses} of that
-   * node.
+   * The node's name: its host name, its DNS alias on the cluster's links, the host of its {@code
+   * --public-address}, and the prefix of its log lines (default {@code node}).
    *
-   * @param peers the addresses
+   * @param name a DNS label
    * @return this container
    */
-  public NodeContainer withPeers(List<String> peers) {
-    this.peers = List.copyOf(peers);
+  public GossipnetContainer withAlias(String name) {
+    this.alias = Objects.requireNonNull(name, "name");
+    this.log = LoggerFactory.getLogger("node." + name);
+    return this;
+  }
+
+  /**
+   * Sets the addresses the node dials ({@code --peer}), each one of {@link #dialAddresses} of
+   * another node.
+   *
+   * @param addresses the addresses
+   * @return this container
+   */
+  public GossipnetContainer withPeers(List<String> addresses) {
+    this.peers = List.copyOf(addresses);
     return this;
   }
 
   /**
    * Sets the node's {@code --fanout}, the outgoing connections its mesh keeps (without it, the
-   * node's default).
+   * node's default, 4).
    *
    * @param outgoing how many
    * @return this container
    */
-  public NodeContainer withFanout(int outgoing) {
+  public GossipnetContainer withFanout(int outgoing) {
     this.fanout = outgoing;
     return this;
+  }
+
+  /**
+   * The node's {@code --fanout}, if one was set.
+   *
+   * @return the fanout, or empty for the node's default
+   */
+  public java.util.OptionalInt fanout() {
+    Integer f = fanout;
+    return f == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(f);
+  }
+
+  /**
+   * Sets the node's {@code --mesh-interval-ms}, how often its mesh dials missing peers.
+   *
+   * @param interval the interval (without it, the node's default)
+   * @return this container
+   */
+  public GossipnetContainer withMeshInterval(Duration interval) {
+    this.meshInterval = interval;
+    return this;
+  }
+
+  /**
+   * P2P or hybrid: the node's peer key, copied into the container ({@link KeySource#KEY_FILE}; a
+   * fresh key is made for every container unless this is called).
+   *
+   * @param peerKey the Ed25519 key
+   * @return this container
+   */
+  public GossipnetContainer withKey(PrivateKey peerKey) {
+    if (!transport.speaksP2p()) {
+      throw new IllegalStateException("a WS node has no peer key");
+    }
+    this.key = Objects.requireNonNull(peerKey, "peerKey");
+    this.keySource = KeySource.KEY_FILE;
+    return this;
+  }
+
+  /**
+   * P2P or hybrid: the node generates its key on its first start and keeps it in {@code --data-dir}
+   * {@value #DATA_DIR} ({@link KeySource#DATA_DIR}); its peer ID is known once it has printed its
+   * listening line.
+   *
+   * @return this container
+   */
+  public GossipnetContainer withKeyInDataDir() {
+    if (!transport.speaksP2p()) {
+      throw new IllegalStateException("a WS node has no peer key to keep in a data directory");
+    }
+    this.keySource = KeySource.DATA_DIR;
+    this.key = null;
+    return this;
+  }
+
+  /**
+   * Whether the node serves the demo API ({@code --demo-api}, on by default): {@link
+   * NodeHttp#broadcast} and {@link NodeHttp#received}, and TX messages relayed.
+   *
+   * @param on whether to pass {@code --demo-api}
+   * @return this container
+   */
+  public GossipnetContainer withDemoApi(boolean on) {
+    this.demoApi = on;
+    return this;
+  }
+
+  /**
+   * More {@code run} options, after those the container sets ({@code --module com.example.MyModule},
+   * {@code --dht}, an application's own).
+   *
+   * @param options the options and their values
+   * @return this container
+   */
+  public GossipnetContainer withRunOptions(String... options) {
+    List<String> all = new ArrayList<>(runOptions);
+    all.addAll(List.of(options));
+    this.runOptions = List.copyOf(all);
+    return this;
+  }
+
+  /** Joins a link network under the alias at a fixed address, before the node starts (the cluster's wiring). */
+  void attach(LinkNetwork network, String address) {
+    attachments.add(new Attachment(network, address));
+  }
+
+  /** Leaves a link network: the connections over it stop carrying packets. */
+  void detach(LinkNetwork network) {
+    network.disconnect(getContainerId());
+  }
+
+  /** Joins a link network again, under the same alias and address. */
+  void reattach(LinkNetwork network) {
+    for (Attachment a : attachments) {
+      if (a.network() == network) {
+        network.connect(getContainerId(), alias, a.address());
+        return;
+      }
+    }
+    throw new IllegalArgumentException(alias + " was never on " + network.name());
   }
 
   @Override
   protected void configure() {
     super.configure();
+    if (transport.speaksP2p() && keySource == KeySource.KEY_FILE) {
+      // Mode 0600: the node refuses a key file that group or others can read.
+      withCopyToContainer(Transferable.of(PeerKeyFile.encodePem(key).getBytes(StandardCharsets.US_ASCII), 0600), KEY_PATH);
+    }
+    String name = alias;
+    withCreateContainerCmdModifier(cmd -> cmd.withHostName(name));
     withCommand(command().toArray(String[]::new));
   }
 
@@ -209,8 +324,20 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
     if (meshInterval != null) {
       command.addAll(List.of("--mesh-interval-ms", String.valueOf(meshInterval.toMillis())));
     }
-    command.add("--demo-api");
+    if (demoApi) {
+      command.add("--demo-api");
+    }
+    command.addAll(runOptions);
     return command;
+  }
+
+  /**
+   * The node's {@code run} command line, as the container passes it.
+   *
+   * @return the arguments after the image's entrypoint
+   */
+  public List<String> runCommand() {
+    return List.copyOf(command());
   }
 
   /**
@@ -245,14 +372,15 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * The node's libp2p address as other nodes on the gossip network dial it.
+   * The node's libp2p address at a host name or address the dialer reaches it by.
    *
-   * @param byDnsName {@code /dns4/alias} rather than the fixed {@code /ip4} address
-   * @return {@code /ip4/ADDRESS/tcp/P2P_PORT/p2p/<peer ID>} or {@code /dns4/alias/tcp/P2P_PORT/p2p/<peer ID>}
+   * @param host an IPv4 address, or a DNS name (then {@code /dns4})
+   * @return {@code /ip4/HOST/tcp/P2P_PORT/p2p/<peer ID>} or {@code /dns4/HOST/tcp/P2P_PORT/p2p/<peer ID>}
    * @throws IllegalStateException for a WS node
    */
-  public String p2pPeerAddress(boolean byDnsName) {
-    return (byDnsName ? "/dns4/" + alias : "/ip4/" + address) + "/tcp/" + p2pPort() + "/p2p/" + peerId();
+  public String p2pPeerAddress(String host) {
+    String protocol = host.matches("\\d+\\.\\d+\\.\\d+\\.\\d+") ? "/ip4/" : "/dns4/";
+    return protocol + host + "/tcp/" + p2pPort() + "/p2p/" + peerId();
   }
 
   /**
@@ -274,17 +402,17 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
    * gets both (the two then end with one connection).
    *
    * @param dialer the transport of the node that dials
-   * @param byDnsName name a libp2p address {@code /dns4/alias} rather than by the fixed {@code /ip4} address
+   * @param host how the dialer reaches this node: its address on the link they share, or its alias
    * @return one or two addresses
    * @throws IllegalArgumentException if the two nodes share no transport (a WS node cannot dial a P2P one)
    */
-  public List<String> dialAddresses(NodeTransport dialer, boolean byDnsName) {
+  public List<String> dialAddresses(NodeTransport dialer, String host) {
     List<String> out = new ArrayList<>(2);
     if (dialer.speaksWs() && transport.speaksWs()) {
       out.add(wsPeerAddress());
     }
     if (dialer.speaksP2p() && transport.speaksP2p()) {
-      out.add(p2pPeerAddress(byDnsName));
+      out.add(p2pPeerAddress(host));
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("a " + dialer + " node cannot dial " + alias + ", a " + transport + " node");
@@ -293,16 +421,7 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * The node's address on the gossip network.
-   *
-   * @return its IPv4 address there, the same after a partition or a restart
-   */
-  public String networkAddress() {
-    return address;
-  }
-
-  /**
-   * The node's peer ID: the one of the key the harness made, or, for a {@link KeySource#DATA_DIR}
+   * The node's peer ID: the one of the key the container was given, or, for a {@link KeySource#DATA_DIR}
    * node, the one in its last {@code listening} line.
    *
    * @return the base58 peer ID
@@ -322,39 +441,12 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
     return printed.getLast();
   }
 
-  /**
-   * The address other nodes of its transport dial this one at ({@code --peer}).
-   *
-   * @return {@code alias:PORT} for WS; {@code /ip4/ADDRESS/tcp/PORT/p2p/<peer ID>} for P2P
-   * @throws IllegalStateException for a hybrid node, which has two ({@link #dialAddresses})
-   */
-  public String peerAddress() {
-    return singleAddress(false);
-  }
-
-  /**
-   * The address other nodes dial this one at, by its DNS alias on the gossip network.
-   *
-   * @return {@code alias:PORT} for WS; {@code /dns4/alias/tcp/PORT/p2p/<peer ID>} for P2P
-   * @throws IllegalStateException for a hybrid node, which has two ({@link #dialAddresses})
-   */
-  public String dnsPeerAddress() {
-    return singleAddress(true);
-  }
-
-  private String singleAddress(boolean byDnsName) {
-    return switch (transport) {
-      case WS -> wsPeerAddress();
-      case P2P -> p2pPeerAddress(byDnsName);
-      case HYBRID -> throw new IllegalStateException(
-          alias + " is a hybrid node: it has a WS and a libp2p address (wsPeerAddress, p2pPeerAddress, dialAddresses)");
-    };
-  }
-
   @Override
   protected void containerIsCreated(String containerId) {
-    // Attach to the gossip network before the node starts, so its first dials can resolve peers.
-    network.connect(containerId, alias, address);
+    // Join the links before the node starts, so its first dials can resolve its peers.
+    for (Attachment a : attachments) {
+      a.network().connect(containerId, alias, a.address());
+    }
   }
 
   @Override
@@ -422,7 +514,7 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
         throw new AssertionError(alias + ": the listening line is not a JSON object: " + last);
       }
       return line;
-    } catch (IOException e) {
+    } catch (JacksonException e) {
       throw new AssertionError(alias + ": the listening line is not JSON: " + last, e);
     }
   }
@@ -548,16 +640,6 @@ public final class NodeContainer extends GenericContainer<NodeContainer> {
    * @param mode its permission bits ({@code 0600} is {@code rw-------})
    */
   public record ContainerFile(byte[] content, int mode) {}
-
-  /** Cuts the node off the gossip network; its mapped HTTP port stays reachable. */
-  public void disconnectFromNetwork() {
-    network.disconnect(getContainerId());
-  }
-
-  /** Attaches the node to the gossip network again, under the same alias and address. */
-  public void reconnectToNetwork() {
-    network.connect(getContainerId(), alias, address);
-  }
 
   /** Kills the node's process with SIGKILL (no orderly stop) and waits until the container is down. */
   public void kill() {

@@ -1,4 +1,4 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 import io.gossipnet.libp2p.http.HttpRequest;
 import io.gossipnet.libp2p.http.HttpResponse;
@@ -9,8 +9,7 @@ import java.util.Map;
 
 /**
  * The {@link NodeHttp} of a P2P node: HTTP over libp2p ({@link Libp2pHttpClient}) to the node's
- * mapped port, addressed by its peer ID. A P2P node serves {@code /status} and the demo API only
- * this way.
+ * mapped port, addressed by its peer ID. A P2P node serves its HTTP API only this way.
  *
  * @param alias the node's alias, for messages
  * @param address {@code /ip4|dns4/HOST/tcp/MAPPED_PORT/p2p/<peer ID>} as the test host reaches the node
@@ -18,16 +17,13 @@ import java.util.Map;
  */
 public record P2pNodeHttp(String alias, Multiaddr address, String genesis) implements NodeHttp {
   @Override
-  public String exchange(String method, String target, byte[] body) {
+  public Answer send(String method, String target, byte[] body) {
     HttpResponse response;
     try {
       response = Libp2pHttpClient.send(address, new HttpRequest(method, target, Map.of(), body));
     } catch (IOException e) {
       throw new UncheckedIOException(alias + ": " + method + " " + target + " over libp2p to " + address + " failed", e);
     }
-    if (response.status() != 200) {
-      throw new AssertionError(alias + ": " + method + " " + target + " answered " + response.status() + ": " + response.bodyText());
-    }
-    return response.bodyText();
+    return new Answer(response.status(), response.bodyText());
   }
 }

@@ -1,4 +1,4 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package io.gossipnet.it.harness;
+package io.gossipnet.testcontainers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * The {@link NodeHttp} of a WS node: plain HTTP/1.1 with {@link HttpClient} to the container's
- * mapped port, where the node's Jetty server serves {@code /status} and the demo API.
+ * mapped port, where the node's Jetty server serves its HTTP API.
  *
  * @param alias the node's alias, for messages
  * @param base {@code http://HOST:PORT} of the mapped port
@@ -23,17 +23,13 @@ public record WsNodeHttp(String alias, URI base, String genesis) implements Node
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   @Override
-  public String exchange(String method, String target, byte[] body) {
+  public Answer send(String method, String target, byte[] body) {
     HttpRequest.BodyPublisher publisher =
         body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
     HttpRequest request = HttpRequest.newBuilder(base.resolve(target)).method(method, publisher).timeout(REQUEST_TIMEOUT).build();
     try {
       HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      if (response.statusCode() != 200) {
-        throw new AssertionError(
-            alias + ": " + method + " " + request.uri().getPath() + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return response.body();
+      return new Answer(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(alias + ": " + method + " " + request.uri() + " failed", e);
     } catch (InterruptedException e) {
