@@ -16,10 +16,14 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,34 +33,38 @@ import org.slf4j.LoggerFactory;
  * Anti-entropy: gossip delivers a write to the nodes connected when it is made, so a node that was
  * down or partitioned off misses it; this pulls it later.
  *
- * <p>Every {@code interval}, and within {@link #TICK} of a new peer connecting, the node asks each
- * connected peer for its snapshot's count and digest ({@code GET /v1/{genesisID}/kv?limit=0}) over
- * {@link GossipNode#httpClient}, the node's HTTP client to that peer over whatever transport it is
- * on (plain HTTP for WebSocket peers, libp2p HTTP for P2P ones). When they differ from its own it
- * reads the peer's snapshot page by page and merges every entry ({@link KvStore#merge}); it sends
- * nothing: each node pulls what it is missing. What a peer sends is bounded: pages of at most
- * {@link KvJson#MAX_ACCEPTED_PAGE_BYTES}, keys in increasing order, and at most {@code maxKeys}
- * plus one page of entries in one pass; a peer that breaks a bound ends its pass (logged).
+ * <p>Every {@code interval} for each connected peer, and within {@link #TICK} of a peer
+ * connecting (or reconnecting, after a partition heals), the node asks the peer for its snapshot's
+ * count and digest ({@code GET /v1/{genesisID}/kv?limit=0}) over {@link GossipNode#httpClient}, the
+ * node's HTTP client to that peer over whatever transport it is on (plain HTTP for WebSocket peers,
+ * libp2p HTTP for P2P ones). When they differ from its own it reads the peer's snapshot page by page
+ * and merges every entry ({@link KvStore#merge}); it sends nothing: each node pulls what it is
+ * missing. What a peer sends is bounded: pages of at most {@link KvJson#MAX_ACCEPTED_PAGE_BYTES},
+ * keys in increasing order, and at most {@code maxKeys} plus one page of entries in one pull; a
+ * peer that breaks a bound ends its pull (logged).
  *
- * <p>It is a {@link NodeInitializer}: {@link GossipNodeService} starts it with the node, and it
- * stops when the service stops (or fails). Rounds run one at a time on one daemon thread.
+ * <p>Each pull runs on a virtual thread of its own, at most one per peer at a time, so a peer
+ * that stopped answering (cut off, its connection not yet timed out) holds up no other. It is a
+ * {@link NodeInitializer}: {@link GossipNodeService} starts it with the node, and it stops (its
+ * threads interrupted) when the service stops or fails.
  */
 public final class AntiEntropy implements NodeInitializer {
-  /** How often the peer list is checked for new peers. */
+  /** How often the peer list is checked for new peers and pulls that are due. */
   static final Duration TICK = Duration.ofMillis(250);
 
   private static final Logger log = LoggerFactory.getLogger(AntiEntropy.class);
   private final KvStore store;
   private final Duration interval;
   private final Provider<GossipNodeService> service;
-  private Set<String> known = Set.of();
-  private long nextRoundNanos;
+  /** When each connected peer is due for its next pull, by address; only the ticking thread uses it. */
+  private final Map<String, Long> due = new HashMap<>();
+  private final Set<String> pulling = ConcurrentHashMap.newKeySet();
 
   /**
    * Anti-entropy for {@code store} every {@code interval}, stopping with {@code service}.
    *
    * @param store the store to fill
-   * @param interval the time between two rounds
+   * @param interval the time between two pulls from one peer
    * @param service the service that runs the node (a provider: the service depends on this)
    */
   public AntiEntropy(KvStore store, Duration interval, Provider<GossipNodeService> service) {
@@ -67,39 +75,50 @@ public final class AntiEntropy implements NodeInitializer {
 
   @Override
   public void initialize(GossipNode node) {
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread t = new Thread(task, "kv-anti-entropy-" + store.nodeId());
       t.setDaemon(true);
       return t;
     });
+    ExecutorService pulls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kv-pull-", 0).factory());
     service.get().addListener(new Service.Listener() {
       @Override
       public void stopping(Service.State from) {
-        scheduler.shutdownNow();
+        ticker.shutdownNow();
+        pulls.shutdownNow();
       }
 
       @Override
       public void failed(Service.State from, Throwable failure) {
-        scheduler.shutdownNow();
+        ticker.shutdownNow();
+        pulls.shutdownNow();
       }
     }, MoreExecutors.directExecutor());
-    nextRoundNanos = System.nanoTime() + interval.toNanos();
-    scheduler.scheduleWithFixedDelay(() -> tick(node), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    ticker.scheduleWithFixedDelay(() -> tick(node, pulls), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void tick(GossipNode node) {
+  private void tick(GossipNode node, ExecutorService pulls) {
     try {
       Set<String> peers = peerAddresses(node);
+      // A peer that went away is new again when it comes back: pulled from at once.
+      due.keySet().retainAll(peers);
       long now = System.nanoTime();
-      if (now - nextRoundNanos < 0 && known.containsAll(peers)) {
-        return;
+      for (String address : peers) {
+        Long at = due.get(address);
+        if (at != null && now - at < 0 || !pulling.add(address)) {
+          continue;
+        }
+        due.put(address, now + interval.toNanos());
+        try {
+          pulls.execute(() -> pullLogged(node, address));
+        } catch (RejectedExecutionException e) {
+          pulling.remove(address);
+          return; // stopping
+        }
       }
-      known = peers;
-      nextRoundNanos = now + interval.toNanos();
-      round(node, peers);
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again: keep the loop alive.
-      log.warn("anti-entropy round failed", e);
+      log.warn("anti-entropy tick failed", e);
     }
   }
 
@@ -113,27 +132,17 @@ public final class AntiEntropy implements NodeInitializer {
     return out;
   }
 
-  /** One round: every peer in turn. */
-  private void round(GossipNode node, Set<String> peers) {
-    int merged = 0;
-    int differed = 0;
-    for (String address : peers) {
-      if (Thread.currentThread().isInterrupted()) {
-        return;
-      }
-      try {
-        int n = pull(node, address);
-        if (n >= 0) {
-          differed++;
-          merged += n;
-        }
-      } catch (IOException | RuntimeException e) {
-        // An incoming peer that gave no public address cannot be reached; a peer may be going.
-        log.debug("anti-entropy with {}: {}", address, e.toString());
-      }
+  private void pullLogged(GossipNode node, String address) {
+    try {
+      int merged = pull(node, address);
+      log.debug("anti-entropy with {}: {}; {} keys, digest {}", address,
+          merged < 0 ? "same entries" : merged + " entries merged", store.size(), String.format("%016x", store.digest()));
+    } catch (IOException | RuntimeException e) {
+      // An incoming peer that gave no public address cannot be reached; a peer may be going away.
+      log.debug("anti-entropy with {}: {}", address, e.toString());
+    } finally {
+      pulling.remove(address);
     }
-    log.debug("anti-entropy round: {} peers, {} with other entries, {} entries merged; {} keys, digest {}",
-        peers.size(), differed, merged, store.size(), String.format("%016x", store.digest()));
   }
 
   /**
@@ -151,6 +160,9 @@ public final class AntiEntropy implements NodeInitializer {
     long received = 0;
     String after = null;
     while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new java.io.InterruptedIOException("anti-entropy stopped");
+      }
       String query = "limit=" + KvJson.MAX_PAGE_ENTRIES
           + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
       KvJson.Page page = get(client, path, query);
