@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>{@link #decode} never throws and never allocates more than the message it was given: each
  * length is checked against its limit and against the bytes that remain before anything of that
- * length is allocated. A message that breaks any rule is {@link Malformed}, and the handler
+ * length is allocated. A message that breaks any rule is {@link Decoded.Malformed}, and the handler
  * disconnects the peer that sent it.
  */
 public final class KvCodec {
