@@ -11,6 +11,10 @@ import io.gossipnet.core.PeerOption;
 import io.gossipnet.core.Tags;
 import io.gossipnet.guice.GossipNodeService;
 import io.gossipnet.http.HttpServicesModule;
+import io.gossipnet.hybrid.HybridConfig;
+import io.gossipnet.hybrid.HybridNetwork;
+import io.gossipnet.hybrid.HybridTransportModule;
+import io.gossipnet.p2p.P2PConfig;
 import io.gossipnet.testkit.FreePorts;
 import io.gossipnet.ws.WsTransportModule;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,11 +22,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real nodes over WebSocket on loopback, built in-process with Guice as an application would
@@ -35,6 +41,7 @@ class KvClusterTest {
   /** So long that only gossip can deliver a write within a test (anti-entropy still runs when a peer connects). */
   private static final Duration NEVER = Duration.ofHours(1);
 
+  @TempDir Path tmp;
   private final List<GossipNodeService> services = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -81,6 +88,27 @@ class KvClusterTest {
     services.add(service);
     service.startAsync().awaitRunning();
     return new Node("http://127.0.0.1:" + port, injector);
+  }
+
+  /**
+   * A hybrid node (WS on one port, libp2p on another, its key in a data directory) that dials
+   * {@code p2pPeers}, libp2p multiaddrs: its connections to them are libp2p ones.
+   */
+  private Node startHybrid(String nodeId, Duration antiEntropy, String... p2pPeers) throws Exception {
+    Path dataDir = java.nio.file.Files.createDirectories(tmp.resolve(nodeId));
+    int port = FreePorts.loopback();
+    KvModule kv = new KvModule(KvSettings.defaults().withNodeId(nodeId).withAntiEntropyInterval(antiEntropy));
+    NetworkConfig.Builder network = network(port, List.of()).relayPeers(List.of(p2pPeers));
+    kv.configure(network);
+    HybridConfig config = HybridConfig.builder(network.build())
+        .p2pListenAddress("127.0.0.1:" + FreePorts.loopback())
+        .p2p(P2PConfig.builder().key(null, dataDir, true).build())
+        .build();
+    return start(port, Guice.createInjector(new HybridTransportModule(config), new HttpServicesModule(), kv));
+  }
+
+  private static int p2pPeers(Node node) {
+    return ((HybridNetwork) node.gossip()).p2p().getPeers(PeerOption.CONNECTED_IN, PeerOption.CONNECTED_OUT).size();
   }
 
   private HttpResponse<String> send(String method, String url, String body) throws Exception {
@@ -144,6 +172,25 @@ class KvClusterTest {
     assertThat(valueAt(c, "key-49")).isEqualTo("value 49");
     assertThat(send("GET", c.url() + "/v1/" + GENESIS + "/kv?limit=0", "").body())
         .contains("\"count\":50").contains(String.format("\"digest\":\"%016x\"", a.store().digest()));
+  }
+
+  @Test
+  void overLibp2pWritesAreGossipedAndALateNodeCatchesUpThroughLibp2pHttp() throws Exception {
+    Node a = startHybrid("node-a", Duration.ofMillis(500));
+    String aP2p = ((HybridNetwork) a.gossip()).p2pAddress().orElseThrow();
+    put(a, "before", "written before b and c started");
+    Node b = startHybrid("node-b", NEVER, aP2p);
+    await("b connects to a over libp2p").atMost(WAIT).until(() -> p2pPeers(a) == 1 && p2pPeers(b) == 1 && b.peers() == 1);
+
+    put(b, "colour", "blue");
+    await("a reads b's write, gossiped over libp2p").atMost(WAIT).until(() -> "blue".equals(valueAt(a, "colour")));
+    // b connected after "before" was written: it has it from a's snapshot, pulled over libp2p HTTP.
+    await("b caught up on the earlier write").atMost(WAIT).until(() -> "written before b and c started".equals(valueAt(b, "before")));
+
+    Node c = startHybrid("node-c", Duration.ofMillis(500), aP2p);
+    await("c catches up over libp2p HTTP").atMost(WAIT).until(() -> c.store().size() == 2 && c.store().digest() == a.store().digest());
+    assertThat(p2pPeers(c)).isEqualTo(1);
+    assertThat(((HybridNetwork) c.gossip()).ws().getPeers(PeerOption.CONNECTED_IN, PeerOption.CONNECTED_OUT)).isEmpty();
   }
 
   @Test
