@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node cut off the private Docker network misses what is broadcast meanwhile, and after it is
+ * A node cut off from every other node (GossipnetCluster.isolate) misses what is broadcast meanwhile, and after it is
  * attached again it receives the broadcasts sent after it came back, and its own reach the others.
  */
 @RequiresDocker

@@ -117,9 +117,9 @@ public final class GossipnetImage {
   /**
    * The stock node ({@code gossipnet-node}'s shaded jar), built from scratch. The jar is named by
    * the system property {@value #NODE_JAR_PROPERTY} or the environment variable {@value
-   * #NODE_JAR_ENV}: with Maven, copy {@code io.gossipnet:gossipnet-node} into {@code target/} with
-   * the dependency plugin, or build it from the gossipnet source tree ({@code
-   * node/target/gossipnet-node.jar}).
+   * #NODE_JAR_ENV}: {@code node/target/gossipnet-node.jar} of a gossipnet source tree. (The
+   * published {@code gossipnet-node} artifact is the thin jar; an application shades its own and
+   * uses {@link #fromJar}.)
    *
    * @return the image (built on first use)
    * @throws IllegalStateException if neither names a jar that exists
