@@ -9,7 +9,6 @@ import io.gossipnet.core.GossipNode;
 import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.core.Tag;
 import io.gossipnet.core.TaggedHandler;
-import io.gossipnet.core.Tags;
 import io.gossipnet.guice.GossipNodeService;
 import io.gossipnet.guice.NodeInitializer;
 import io.gossipnet.http.HttpRoute;
@@ -59,7 +58,7 @@ public final class KvModule extends AbstractModule implements NetworkConfigurer 
   /** Adds {@link #KV} to the seed network's default tags. */
   @Override
   public void configure(NetworkConfig.Builder network) {
-    network.tags(Tags.defaultsPlus(KV));
+    network.addTags(KV);
   }
 
   @Override
