@@ -88,7 +88,7 @@ interface DemoCluster extends AutoCloseable {
               .meshInterval(Duration.ofSeconds(2));
       nodes.add(new io.gossipnet.p2p.P2PNetwork(config.apply(b).build(), keys.get(i), new SimpleMeterRegistry()));
     }
-    return over(nodes, List::of, fanout, "P2P", DemoCluster::txGossipReady);
+    return over(nodes, List::of, fanout, "P2P", e -> true);
   }
 
   /**
@@ -194,21 +194,6 @@ interface DemoCluster extends AutoCloseable {
     return over(nodes, List::of, fanout, "WebSocket", DemoCluster::identitiesVerified);
   }
 
-  /**
-   * A P2P engine that takes TX over GossipSub knows every connected peer's subscription to the TX
-   * topic and has a mesh for it, so the demo's first messages are not published into a topic whose
-   * peers it does not know yet (GossipSub would send them to nobody).
-   */
-  private static boolean txGossipReady(NetworkEngine e) {
-    if (!(e instanceof io.gossipnet.p2p.P2PNetwork p) || !p.wantsTxGossip() || e.connectedPeers().isEmpty()) {
-      return true;
-    }
-    return p.gossipSub()
-        .map(gs -> !gs.meshPeers(io.gossipnet.p2p.GossipSubDerivation.TX_TOPIC).isEmpty()
-            && gs.topicPeers(io.gossipnet.p2p.GossipSubDerivation.TX_TOPIC).size() >= e.connectedPeers().size())
-        .orElse(true);
-  }
-
   private static boolean identitiesVerified(NetworkEngine e) {
     return !e.config().enableIdentityChallenge() || e.connectedPeers().stream().allMatch(p -> p.identityVerified());
   }
@@ -246,7 +231,6 @@ interface DemoCluster extends AutoCloseable {
       nodes.add(new io.gossipnet.hybrid.HybridNetwork(io.gossipnet.hybrid.HybridConfig.builder(config.apply(b).build())
           .p2pListenAddress("127.0.0.1:" + p2pPorts.get(i)).p2p(keys.get(i)).build()));
     }
-    return over(nodes, h -> List.of(h.ws(), h.p2p()), fanout, "hybrid",
-        e -> identitiesVerified(e) && txGossipReady(e));
+    return over(nodes, h -> List.of(h.ws(), h.p2p()), fanout, "hybrid", DemoCluster::identitiesVerified);
   }
 }
