@@ -31,9 +31,10 @@ import java.util.concurrent.TimeoutException;
  * (dialing one if there is none), with {@code connection: close}.
  */
 final class P2PHttpHosting implements HttpHosting {
-  /** The methods RFC 9110 calls idempotent: sent again when the connection closed under them. */
   /** How many times an idempotent request whose connection closed under it is tried in all. */
-  private static final int CLOSED_ATTEMPTS = 3;
+  private static final int CLOSED_ATTEMPTS = 4;
+
+  /** The methods RFC 9110 calls idempotent: sent again when the connection closed under them. */
 
   private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
@@ -171,11 +172,22 @@ final class P2PHttpHosting implements HttpHosting {
         // A connection may close under the request (the peer's other stream on it was closed, a
         // duplicate in a hybrid node): an idempotent request is then sent again, on a connection
         // dialed for it, as HTTP clients do with a reused connection that the server closed.
-        Connection conn = reuse(h, peer);
+        // The host's dial reuses an open connection to the peer, which may be the one that is
+        // closing: a retry waits a little (10, 40, 90 ms) and never takes a connection that failed.
+        java.util.Set<Connection> failed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Connection conn = reuse(h, peer, failed);
         io.gossipnet.libp2p.http.HttpResponse r;
         for (int attempt = 1; ; attempt++) {
           if (conn == null) {
             conn = dial(h, ma);
+            if (failed.contains(conn)) {
+              conn = null;
+              pause(attempt);
+              conn = reuse(h, peer, failed);
+              if (conn == null) {
+                conn = dial(h, ma);
+              }
+            }
           }
           try {
             r = client.send(conn, wire);
@@ -187,7 +199,9 @@ final class P2PHttpHosting implements HttpHosting {
             }
             org.slf4j.LoggerFactory.getLogger(P2PHttpHosting.class)
                 .debug("{} {} to {}: connection closed under the request ({}); sending it again", request.method(), target, peer, e.toString());
-            conn = null;
+            failed.add(conn);
+            pause(attempt);
+            conn = reuse(h, peer, failed);
           }
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
@@ -197,14 +211,24 @@ final class P2PHttpHosting implements HttpHosting {
     };
   }
 
-  /** An open connection to {@code peer}, or null. */
-  private static Connection reuse(Host h, PeerId peer) {
+  /** An open connection to {@code peer} other than those that failed, or null. */
+  private static Connection reuse(Host h, PeerId peer, java.util.Set<Connection> failed) {
     for (Connection c : h.connections(peer)) {
-      if (c.isOpen()) {
+      if (c.isOpen() && !failed.contains(c)) {
         return c;
       }
     }
     return null;
+  }
+
+  /** The pause before retry {@code attempt} + 1: 10, 40, 90 ms. */
+  private static void pause(int attempt) throws InterruptedIOException {
+    try {
+      Thread.sleep(10L * attempt * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted between retries");
+    }
   }
 
   private Connection dial(Host h, Multiaddr ma) throws IOException {

@@ -527,24 +527,6 @@ public final class GossipSub implements AutoCloseable {
         connecting.remove(pid);
       }
     }
-    // An attempt on a connection that closed meanwhile (two dials crossed, and this one lost) must
-    // not leave the peer without our stream: an attempt on its other connection returned at once
-    // while this one was under way.
-    if (!c.isOpen()) {
-      synchronized (lock) {
-        GossipPeer now = peers.get(pid);
-        if (closed || (now != null && now.hasStream() && now.connection.isOpen())) {
-          return;
-        }
-      }
-      for (Connection other : host.connections(pid)) {
-        if (other != c && other.isOpen()) {
-          count("stream.retriedOnOtherConnection");
-          Thread.ofVirtual().start(() -> openStream(other));
-          return;
-        }
-      }
-    }
   }
 
   private void onWriteFailure(GossipPeer p) {
@@ -560,34 +542,14 @@ public final class GossipSub implements AutoCloseable {
         return;
       }
     }
-    Connection other = null;
-    for (Connection o : host.connections(c.remotePeerId())) {
-      if (o != c && o.isOpen()) {
-        other = o;
+    removePeer(p);
+    // another connection to the same peer may remain: use it
+    for (Connection other : host.connections(c.remotePeerId())) {
+      if (other.isOpen()) {
+        Thread.ofVirtual().start(() -> openStream(other));
         break;
       }
     }
-    if (other == null) {
-      removePeer(p);
-      return;
-    }
-    // The peer is still connected (two dials crossed and one connection was closed, say): as
-    // go-libp2p's pubsub does, it stays a peer. What it told us (its topics) came on its own
-    // stream, which may well be on the connection that remains and will not say it again, so the
-    // topics, the mesh and the score are kept; only our outbound stream moves to the other
-    // connection.
-    GossipPeer moved = new GossipPeer(p.id, other, config.outboundQueueSize());
-    synchronized (lock) {
-      if (peers.get(p.id) != p) {
-        return;
-      }
-      moved.topics.addAll(p.topics);
-      peers.put(p.id, moved);
-    }
-    p.close();
-    count("peer.movedConnection");
-    Connection next = other;
-    Thread.ofVirtual().start(() -> openStream(next));
   }
 
   private void removePeer(GossipPeer p) {

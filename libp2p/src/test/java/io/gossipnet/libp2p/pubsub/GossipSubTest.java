@@ -69,40 +69,6 @@ class GossipSubTest {
   }
 
   @Test
-  void aPeerStillConnectedOverAnotherConnectionKeepsItsSubscriptionsWhenOneCloses() throws Exception {
-    JavaNode v = node(GossipSubConfig.builder().build());
-    v.gs.subscribe(TOPIC, v::onMessage);
-    RawPubsubPeer r = raw(GossipSub.MESHSUB_V11, true);
-    // A bare address (no /p2p/) is dialed afresh each time: two connections to the same node.
-    io.gossipnet.libp2p.multiformats.Multiaddr bare = v.host.listenAddresses().get(0);
-    io.gossipnet.libp2p.Connection first = r.host.dial(bare).get(10, TimeUnit.SECONDS);
-    // v opens its stream on the first connection: v's record of r is that connection's.
-    await().atMost(WAIT).until(() -> !r.received.isEmpty());
-    io.gossipnet.libp2p.Connection second = r.host.dial(bare).get(10, TimeUnit.SECONDS);
-    // r says it is subscribed on its own stream, on the second connection only, and never again.
-    io.gossipnet.libp2p.Stream own = second.newStream(GossipSub.MESHSUB_V11).get(10, TimeUnit.SECONDS);
-    byte[] hello = RawPubsubPeer.subscribe(TOPIC).encode();
-    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
-    io.gossipnet.libp2p.encoding.Varint.write(frame, hello.length);
-    frame.writeBytes(hello);
-    own.out().write(frame.toByteArray());
-    own.out().flush();
-    await().atMost(WAIT).until(() -> v.gs.topicPeers(TOPIC).contains(r.host.peerId()));
-
-    first.close();
-    await().atMost(WAIT).until(() -> v.host.connections(r.host.peerId()).size() == 1);
-    await("r stays a subscriber of the topic")
-        .during(Duration.ofSeconds(1))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> v.gs.topicPeers(TOPIC).contains(r.host.peerId()));
-    // and v's messages reach it, on a stream v opened on the connection that remains
-    int before = r.received.size();
-    v.gs.publish(TOPIC, utf8("still here"));
-    await().atMost(WAIT).until(() -> r.received.stream().skip(before)
-        .anyMatch(rpc -> rpc.messages().stream().anyMatch(m -> new String(m.data(), StandardCharsets.UTF_8).equals("still here"))));
-  }
-
-  @Test
   void strictNoSignWithBlake2bIdsAsGoAlgorandConfiguresIt() throws Exception {
     GossipSubConfig c = GossipSubConfig.builder().algorandDegree(8).signaturePolicy(SignaturePolicy.STRICT_NO_SIGN)
         .messageIdFunction(MessageIdFunction.BLAKE2B_256_DATA).validation(20, 256).build();
