@@ -128,6 +128,67 @@ class HybridNetworkTest {
     assertThat(seenByB.identityKey()).isEqualTo(keyA.publicKey().data());
   }
 
+  @Test
+  void aP2pStreamClosedAsADuplicateLeavesItsLibp2pConnectionForHttp() throws Exception {
+    HybridNetwork relay = nodes.hybrid(HybridNodes.listening(List.of(), 0).build());
+    relay.registerHttpHandler("/v1/{genesisID}/who", req -> HttpResponse.text(200, "relay"));
+    relay.start();
+    String p2pAddress = relay.p2pAddress().orElseThrow();
+    HybridNetwork client = nodes.hybrid(HybridConfig.builder(io.gossipnet.core.NetworkConfig.builder(HybridNodes.GENESIS)
+        .relayPeers(List.of(relay.address().orElseThrow(), p2pAddress)).gossipFanout(2).build()).build());
+    client.start();
+    // The client reaches the relay over both networks; the WS connection stays, the P2P stream goes.
+    await().atMost(WAIT).until(() -> duplicates(client) + duplicates(relay) >= 1
+        && client.connectedPeers().size() == 1 && relay.connectedPeers().size() == 1);
+    assertThat(client.connectedPeers().get(0).networkType()).isEqualTo("ws");
+    var host = client.p2p().transport().host().orElseThrow();
+    var relayId = relay.p2p().peerId();
+    await().atMost(WAIT).until(() -> host.connections(relayId).stream().anyMatch(io.gossipnet.libp2p.Connection::isOpen));
+    var connection = host.connections(relayId).get(0);
+
+    // HTTP over P2P runs on that connection, and no request dials one of its own.
+    String path = "/v1/" + HybridNodes.GENESIS + "/who";
+    for (int i = 0; i < 20; i++) {
+      assertThat(client.httpClient(p2pAddress).send(HttpRequest.get(path)).bodyText()).isEqualTo("relay");
+    }
+    assertThat(connection.isOpen()).as("the connection of the closed duplicate stream").isTrue();
+    assertThat(host.connections(relayId)).containsExactly(connection);
+    assertThat(client.connectedPeers()).hasSize(1);
+  }
+
+  @Test
+  void aP2pPeerWhoseStreamEndedOnAnOpenConnectionIsDialedAfreshWhenTheMeshNeedsIt() {
+    // The client's peer ID sorts higher, so the relay is the one that opens gossip streams, and it
+    // does so only when a connection is made.
+    PrivateKey one = PrivateKey.generate();
+    PrivateKey two = PrivateKey.generate();
+    boolean oneHigher = one.peerId().compareTo(two.peerId()) > 0;
+    PrivateKey clientKey = oneHigher ? one : two;
+    PrivateKey relayKey = oneHigher ? two : one;
+    HybridNetwork relay = nodes.hybrid(HybridNodes.listening(List.of(), 0).p2p(P2PConfig.builder().privateKey(relayKey).build()).build());
+    relay.start();
+    HybridNetwork client = nodes.hybrid(HybridConfig.builder(io.gossipnet.core.NetworkConfig.builder(HybridNodes.GENESIS)
+        .relayPeers(List.of(relay.address().orElseThrow(), relay.p2pAddress().orElseThrow())).gossipFanout(2).build())
+        .p2p(P2PConfig.builder().privateKey(clientKey).build()).build());
+    client.start();
+    await().atMost(WAIT).until(() -> duplicates(client) + duplicates(relay) >= 1
+        && client.connectedPeers().size() == 1 && client.connectedPeers().get(0).networkType().equals("ws"));
+    var host = client.p2p().transport().host().orElseThrow();
+    await().atMost(WAIT).until(() -> !host.connections(relay.p2p().peerId()).isEmpty());
+    var streamless = host.connections(relay.p2p().peerId()).get(0);
+
+    // Without the WS connection the P2P mesh needs the relay: the connection left over from the
+    // duplicate would never get a stream, so the client dials a new one and the relay opens it.
+    relay.ws().stop();
+    await().atMost(WAIT).until(() -> client.ws().connectedPeers().isEmpty());
+    await().atMost(WAIT).until(() -> {
+      client.requestConnectOutgoing(true);
+      return client.p2p().connectedPeers().size() == 1;
+    });
+    assertThat(streamless.isOpen()).as("the connection whose stream ended was replaced").isFalse();
+    assertThat(client.connectedPeers()).singleElement().satisfies(p -> assertThat(p.networkType()).isEqualTo("p2p"));
+  }
+
   private static double duplicates(HybridNetwork node) {
     return node.ws().metrics().identityDuplicate.count() + node.p2p().metrics().identityDuplicate.count();
   }

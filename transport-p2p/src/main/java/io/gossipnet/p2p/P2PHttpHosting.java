@@ -169,8 +169,8 @@ final class P2PHttpHosting implements HttpHosting {
         String target = request.path() + (request.query().isEmpty() ? "" : "?" + request.query());
         var wire = new io.gossipnet.libp2p.http.HttpRequest(request.method(), target, headers, request.body());
         HttpClient client = new HttpClient(p2p.httpTimeout(), p2p.maxHttpResponseBody());
-        // A connection may close under the request (the peer's other stream on it was closed, a
-        // duplicate in a hybrid node): an idempotent request is then sent again, on a connection
+        // A connection may close under the request (the peer was dropped, or the mesh replaced a
+        // connection that carried no gossip stream): an idempotent request is then sent again, on a connection
         // dialed for it, as HTTP clients do with a reused connection that the server closed.
         // The host's dial reuses an open connection to the peer, which may be the one that is
         // closing: a retry waits a little (10, 40, 90 ms) and never takes a connection that failed.

@@ -20,9 +20,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The gossip stream as the engine's {@link MessageConnection} (the seed's {@code wsPeerConnP2P}):
  * messages are 4-byte big-endian length frames ({@link MessageFrames}); a batch is written and
- * flushed once; closing resets the stream and closes the libp2p connection (unless a newer stream
- * on that connection replaced this one). "Outgoing" is the
- * direction of the libp2p connection, not of the stream.
+ * flushed once. Closing resets the stream, and closes the libp2p connection only when the peer is
+ * dropped for what it did (bad data, slowness, a disconnect request): as in the seed, where a
+ * wsPeer's close ends its stream and only {@code disconnect} closes the peer's connection, the
+ * connection stays open when
+ *
+ * <ul>
+ *   <li>a newer stream on that connection replaced this one;
+ *   <li>the stream is closed as a {@link DisconnectReason#DUPLICATE_CONNECTION duplicate} of the
+ *       node's connection over the other network of a hybrid node;
+ *   <li>the stream ended or was reset by the peer while its connection stayed open (the peer's own
+ *       side of a duplicate).
+ * </ul>
+ *
+ * <p>The connection carries the HTTP, GossipSub and Kademlia streams too: closing it with the
+ * gossip stream failed HTTP requests in flight on it, and each connection dialed for an HTTP
+ * request got a gossip stream that was closed as a duplicate in turn. "Outgoing" is the direction
+ * of the libp2p connection, not of the stream.
  */
 final class P2PStreamConnection implements MessageConnection {
   private static final int BUFFER = 64 * 1024;
@@ -35,6 +49,8 @@ final class P2PStreamConnection implements MessageConnection {
   private final String remoteHost;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean keepConnection;
+  private volatile boolean endedByPeer;
+  private volatile boolean leftConnectionOpen;
   private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
 
   P2PStreamConnection(Stream stream, InputStream in, OutputStream out) {
@@ -100,7 +116,29 @@ final class P2PStreamConnection implements MessageConnection {
 
   @Override
   public InboundMessage read(PayloadLimit limit) throws IOException {
-    return MessageFrames.read(in, limit);
+    try {
+      InboundMessage m = MessageFrames.read(in, limit);
+      if (m == null) {
+        endedByPeer = true;
+      }
+      return m;
+    } catch (FrameException | io.gossipnet.core.spi.MessageTooLargeException e) {
+      throw e;
+    } catch (IOException e) {
+      // The stream failed but not its framing: a reset by the peer while the connection lives on.
+      if (connection.isOpen()) {
+        endedByPeer = true;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether {@link #close} left the libp2p connection open: the stream ended, and the connection
+   * may carry a new gossip stream later.
+   */
+  boolean leftConnectionOpen() {
+    return leftConnectionOpen;
   }
 
   @Override
@@ -120,7 +158,12 @@ final class P2PStreamConnection implements MessageConnection {
       stream.reset();
     } finally {
       try {
-        if (!keepConnection) {
+        boolean keep = keepConnection
+            || reason == DisconnectReason.DUPLICATE_CONNECTION
+            || (reason == DisconnectReason.READ_ERROR && endedByPeer);
+        if (keep) {
+          leftConnectionOpen = connection.isOpen();
+        } else {
           connection.close();
         }
       } finally {

@@ -70,6 +70,12 @@ public final class P2PTransport implements Transport {
   private final P2PHttpHosting http;
   /** The live gossip stream of each peer. */
   private final Map<PeerId, P2PStreamConnection> streams = new ConcurrentHashMap<>();
+  /**
+   * Open connections whose gossip stream ended while they stayed open (see {@link
+   * P2PStreamConnection}): the peer opens a stream only when a connection is made, so the mesh
+   * dials such a peer afresh.
+   */
+  private final java.util.Set<Connection> streamEnded = ConcurrentHashMap.newKeySet();
   private volatile TransportContext context;
   private volatile Host host;
   private volatile MetadataExchange.Local local;
@@ -167,6 +173,7 @@ public final class P2PTransport implements Transport {
 
           @Override
           public void disconnected(Connection connection, String reason) {
+            streamEnded.remove(connection);
             P2PStreamConnection s = streams.get(connection.remotePeerId());
             if (s != null && s.libp2pConnection() == connection) {
               s.close(io.gossipnet.core.DisconnectReason.READ_ERROR, java.time.Duration.ZERO);
@@ -306,13 +313,14 @@ public final class P2PTransport implements Transport {
       return CompletableFuture.failedFuture(new IOException("already connected to " + remote.toBase58()));
     }
     List<Connection> existing = h.connections(remote);
+    boolean meshProtected = h.connectionManager().isProtected(remote, MESH_TAG);
     if (self.compareTo(remote) > 0
         && !existing.isEmpty()
-        && !h.connectionManager().isProtected(remote, MESH_TAG)
-        && existing.stream().allMatch(c -> c.direction() == Direction.OUTBOUND)) {
-      // Made by another protocol (Kademlia, GossipSub): the peer, which opens the stream, did so
-      // when it connected and we refused it (not our dial). A fresh connection gets a new one.
-      log.debug("closing {} non-mesh connection(s) to {} before dialing it for the mesh", existing.size(), remote.toBase58());
+        && existing.stream().allMatch(c -> streamEnded.contains(c) || (!meshProtected && c.direction() == Direction.OUTBOUND))) {
+      // The peer, which opens the stream, does so when a connection is made: on one made by another
+      // protocol (HTTP, Kademlia, GossipSub) it did and we refused it (not our dial), and on one
+      // whose gossip stream ended it will not again. A fresh connection gets a new one.
+      log.debug("closing {} connection(s) without a gossip stream to {} before dialing it for the mesh", existing.size(), remote.toBase58());
       h.closePeer(remote);
     }
     return h.connect(ma, MESH_TAG)
@@ -455,7 +463,7 @@ public final class P2PTransport implements Transport {
     if (streams.putIfAbsent(remote, mc) != null) {
       throw new DuplicateStreamException("already have a gossip stream with " + remote.toBase58());
     }
-    mc.onClose(() -> streams.remove(remote, mc));
+    watch(remote, mc);
     if (!mc.libp2pConnection().isOpen()) {
       mc.close(io.gossipnet.core.DisconnectReason.READ_ERROR, java.time.Duration.ZERO);
       throw new IOException("the connection to " + remote.toBase58() + " closed during the exchange");
@@ -470,7 +478,7 @@ public final class P2PTransport implements Transport {
   private void keepRemoteOpened(P2PStreamConnection mc) {
     PeerId remote = mc.libp2pConnection().remotePeerId();
     P2PStreamConnection previous = streams.put(remote, mc);
-    mc.onClose(() -> streams.remove(remote, mc));
+    watch(remote, mc);
     if (previous == null || previous == mc) {
       return;
     }
@@ -485,6 +493,24 @@ public final class P2PTransport implements Transport {
         .increment();
     context.closePeer(previous, io.gossipnet.core.DisconnectReason.STREAM_REPLACED);
     previous.close(io.gossipnet.core.DisconnectReason.STREAM_REPLACED, java.time.Duration.ZERO);
+  }
+
+  /**
+   * Keeps {@code mc} as {@code remote}'s gossip stream until it closes; a close that leaves the
+   * connection open marks the connection as one whose stream ended.
+   */
+  private void watch(PeerId remote, P2PStreamConnection mc) {
+    Connection conn = mc.libp2pConnection();
+    streamEnded.remove(conn);
+    mc.onClose(() -> {
+      streams.remove(remote, mc);
+      if (mc.leftConnectionOpen() && !streams.containsKey(remote)) {
+        streamEnded.add(conn);
+        if (!conn.isOpen()) {
+          streamEnded.remove(conn);
+        }
+      }
+    });
   }
 
   /** A second gossip stream with a peer that already has one. */
