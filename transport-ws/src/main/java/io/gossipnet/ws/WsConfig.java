@@ -45,6 +45,12 @@ import java.util.Set;
  * @param tlsKeyFile PEM PKCS#8 private key matching {@code tlsCertFile}
  * @param trustAllCertificates accept any server certificate when dialing wss (tests, private
  *     networks with self-signed certificates); otherwise the JDK's trust store decides
+ * @param frameBufferBudget the bytes this node holds at most, over all its connections, in
+ *     buffers for WebSocket frames that arrived in part: a frame header is checked against {@code
+ *     maxMessageSize} at once (1009 when over), and a frame under it that does not fit the input
+ *     buffer is given a buffer of its announced length, so without a budget every slow or
+ *     malicious peer could make the node hold {@code maxMessageSize} for a few bytes sent; a frame
+ *     that would go over the budget closes its connection with 1009 instead
  */
 public record WsConfig(
     String gossipPath,
@@ -72,7 +78,8 @@ public record WsConfig(
     int maxResponseBodySize,
     Path tlsCertFile,
     Path tlsKeyFile,
-    boolean trustAllCertificates) {
+    boolean trustAllCertificates,
+    long frameBufferBudget) {
 
   /** Default {@link #gossipPath()}. */
   public static final String DEFAULT_GOSSIP_PATH = "/v1/{genesisID}/gossip";
@@ -104,6 +111,8 @@ public record WsConfig(
   public static final int DEFAULT_MAX_REQUEST_BODY_SIZE = 1 << 20;
   /** Default {@link #maxResponseBodySize()}. */
   public static final int DEFAULT_MAX_RESPONSE_BODY_SIZE = 16 << 20;
+  /** Default {@link #frameBufferBudget()}: 256 MiB, about 40 frames of the largest size at once. */
+  public static final long DEFAULT_FRAME_BUFFER_BUDGET = 256L << 20;
 
   /** Normalises collections. Use the builder, which also validates. */
   public WsConfig {
@@ -155,6 +164,7 @@ public record WsConfig(
     b.tlsCertFile = tlsCertFile;
     b.tlsKeyFile = tlsKeyFile;
     b.trustAllCertificates = trustAllCertificates;
+    b.frameBufferBudget = frameBufferBudget;
     return b;
   }
 
@@ -186,6 +196,7 @@ public record WsConfig(
     private Path tlsCertFile;
     private Path tlsKeyFile;
     private boolean trustAllCertificates;
+    private long frameBufferBudget = DEFAULT_FRAME_BUFFER_BUDGET;
 
     private Builder() {}
 
@@ -239,6 +250,8 @@ public record WsConfig(
     public Builder tls(Path certFile, Path keyFile) { tlsCertFile = certFile; tlsKeyFile = keyFile; return this; }
     /** See {@link WsConfig#trustAllCertificates()}. */
     public Builder trustAllCertificates(boolean v) { trustAllCertificates = v; return this; }
+    /** See {@link WsConfig#frameBufferBudget()}. */
+    public Builder frameBufferBudget(long v) { frameBufferBudget = v; return this; }
 
     /**
      * Validates and builds.
@@ -266,6 +279,8 @@ public record WsConfig(
       require(reservedHealthConnections >= 0, "reservedHealthConnections must not be negative, was " + reservedHealthConnections);
       require(maxRequestBodySize >= 0, "maxRequestBodySize must not be negative, was " + maxRequestBodySize);
       require(maxResponseBodySize >= 0, "maxResponseBodySize must not be negative, was " + maxResponseBodySize);
+      require(frameBufferBudget >= maxMessageSize,
+          "frameBufferBudget must hold at least one message of maxMessageSize (" + maxMessageSize + "), was " + frameBufferBudget);
       require((tlsCertFile == null) == (tlsKeyFile == null), "tlsCertFile and tlsKeyFile must be set together");
       if (tlsCertFile != null) {
         require(Files.isReadable(tlsCertFile), "tlsCertFile is not readable: " + tlsCertFile);
@@ -275,7 +290,8 @@ public record WsConfig(
           gossipPath, headers, protocolVersion, supportedVersions, features, userAgent, telemetryGuid,
           instanceName, maxMessageSize, maxHeaderSize, handshakeTimeout, connectTimeout, readHeaderTimeout,
           pingInterval, pongTimeout, maxOutstandingFrames, ioBufferSize, reservedHealthConnections, disableLocalhostConnectionRateLimit,
-          useXForwardedFor, resolveLocationHost, maxRequestBodySize, maxResponseBodySize, tlsCertFile, tlsKeyFile, trustAllCertificates);
+          useXForwardedFor, resolveLocationHost, maxRequestBodySize, maxResponseBodySize, tlsCertFile, tlsKeyFile, trustAllCertificates,
+          frameBufferBudget);
     }
 
     private static boolean isPrintableAscii(String s) {

@@ -101,6 +101,7 @@ public final class WsTransport implements Transport {
   private QueuedThreadPool threadPool;
   private ScheduledExecutorScheduler scheduler;
   private WebSocketComponents components;
+  private FrameBufferBudget frameBuffers;
   private HttpClient httpClient;
   private WebSocketCoreClient wsClient;
   private Handshaker handshaker;
@@ -155,15 +156,16 @@ public final class WsTransport implements Transport {
     ByteBufferPool pool = new ArrayByteBufferPool();
     WebSocketExtensionRegistry extensions = new WebSocketExtensionRegistry();
     extensions.unregister("permessage-deflate");
-    components = new WebSocketComponents(extensions, new DecoratedObjectFactory(), pool, null, null, threadPool);
+    frameBuffers = new FrameBufferBudget(pool, ws.frameBufferBudget(), ws.ioBufferSize(), meters);
+    components = new WebSocketComponents(extensions, new DecoratedObjectFactory(), frameBuffers, null, null, threadPool);
     handshaker = Handshaker.newInstance();
     try {
       threadPool.start();
       scheduler.start();
       components.start();
-      startClient(pool);
+      startClient(frameBuffers);
       if (!config.listenAddress().isEmpty()) {
-        startServer(pool);
+        startServer(frameBuffers);
       }
       schedulePingCheck();
     } catch (Exception e) {
@@ -538,7 +540,7 @@ public final class WsTransport implements Transport {
 
   private Configuration.ConfigurationCustomizer sessionConfiguration() {
     Configuration.ConfigurationCustomizer c = new Configuration.ConfigurationCustomizer();
-    c.setAutoFragment(true);
+    c.setAutoFragment(false);
     c.setMaxFrameSize(ws.maxMessageSize());
     c.setMaxBinaryMessageSize(ws.maxMessageSize());
     c.setMaxTextMessageSize(1024);

@@ -126,31 +126,72 @@ final class RawWsClient implements AutoCloseable {
 
   /** Sends one masked frame. */
   void sendFrame(int opcode, byte[] payload, boolean fin) throws IOException {
+    sendFrameStart(opcode, payload.length, payload, fin);
+  }
+
+  /**
+   * Sends the header of a masked frame that announces {@code declaredLength} payload bytes, then only
+   * {@code payload} (the start of that payload, or all of it).
+   */
+  void sendFrameStart(int opcode, long declaredLength, byte[] payload, boolean fin) throws IOException {
+    out.write(frame(opcode, declaredLength, payload, fin));
+    out.flush();
+  }
+
+  /** Sends one masked frame in {@code pieces} writes, each flushed, as a slow network delivers it. */
+  void sendFrameInPieces(int opcode, byte[] payload, int pieces) throws IOException {
+    byte[] f = frame(opcode, payload.length, payload, true);
+    int step = (f.length + pieces - 1) / pieces;
+    for (int at = 0; at < f.length; at += step) {
+      out.write(f, at, Math.min(step, f.length - at));
+      out.flush();
+    }
+  }
+
+  /**
+   * Sends more payload of the frame that {@link #sendFrameStart} began, masked where that frame's
+   * payload left off.
+   */
+  void sendFrameRest(byte[] rest) throws IOException {
+    byte[] masked = rest.clone();
+    for (int i = 0; i < masked.length; i++) {
+      masked[i] ^= lastMask[(int) ((lastMasked + i) & 3)];
+    }
+    lastMasked += masked.length;
+    out.write(masked);
+    out.flush();
+  }
+
+  private byte[] lastMask = new byte[4];
+  private long lastMasked;
+
+  private byte[] frame(int opcode, long declaredLength, byte[] payload, boolean fin) {
     ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
     f.write((fin ? 0x80 : 0) | opcode);
-    int len = payload.length;
+    long len = declaredLength;
     if (len < 126) {
-      f.write(0x80 | len);
+      f.write(0x80 | (int) len);
     } else if (len <= 0xffff) {
       f.write(0x80 | 126);
-      f.write(len >> 8);
-      f.write(len);
+      f.write((int) (len >> 8));
+      f.write((int) len);
     } else {
       f.write(0x80 | 127);
       for (int i = 7; i >= 0; i--) {
-        f.write((int) ((long) len >> (8 * i)));
+        f.write((int) (len >> (8 * i)));
       }
     }
     byte[] mask = new byte[4];
     RANDOM.nextBytes(mask);
-    f.write(mask);
+    f.write(mask, 0, 4);
     byte[] masked = payload.clone();
     for (int i = 0; i < masked.length; i++) {
       masked[i] ^= mask[i & 3];
     }
-    f.write(masked);
-    out.write(f.toByteArray());
-    out.flush();
+    f.write(masked, 0, masked.length);
+    lastMask = mask;
+    lastMasked = masked.length;
+    return f.toByteArray();
   }
 
   /** Sends a gossip message: tag then payload, as one binary frame. */
