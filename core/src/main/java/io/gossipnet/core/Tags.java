@@ -106,10 +106,11 @@ public final class Tags {
 
   /** The tag with this name, or null if it is not in the table. */
   public Tag lookup(String name) {
-    if (name.length() != 2) {
+    // A character above 0xff is no tag byte (masking it would alias another tag's name).
+    if (name.length() != 2 || name.charAt(0) > 0xff || name.charAt(1) > 0xff) {
       return null;
     }
-    return byCode[(name.charAt(0) & 0xff) << 8 | (name.charAt(1) & 0xff)];
+    return byCode[name.charAt(0) << 8 | name.charAt(1)];
   }
 
   /** Whether this is a deprecated tag, tolerated (and skipped) in message-of-interest lists. */

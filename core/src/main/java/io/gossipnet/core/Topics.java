@@ -116,19 +116,28 @@ public final class Topics {
   public static Topics decode(byte[] in) {
     Reader r = new Reader(in);
     long count = r.uvarint();
-    if (count > MAX_TOPICS) {
-      throw new MalformedTopicsException("too many topics: " + count + " > " + MAX_TOPICS);
+    // Lengths are unsigned 64-bit: one of 2^63 or more reads as a negative long.
+    if (Long.compareUnsigned(count, MAX_TOPICS) > 0) {
+      throw new MalformedTopicsException(
+          "too many topics: " + Long.toUnsignedString(count) + " > " + MAX_TOPICS);
     }
     List<Topic> out = new ArrayList<>((int) count);
     for (int i = 0; i < count; i++) {
       long keyLen = r.uvarint();
       if (keyLen < 1 || keyLen > MAX_KEY_LENGTH) {
-        throw new MalformedTopicsException("topic key length " + keyLen + " not in 1.." + MAX_KEY_LENGTH);
+        throw new MalformedTopicsException(
+            "topic key length " + Long.toUnsignedString(keyLen) + " not in 1.." + MAX_KEY_LENGTH);
       }
       String key = new String(r.bytes((int) keyLen), StandardCharsets.UTF_8);
+      // Invalid UTF-8 becomes U+FFFD (3 bytes each): the key may no longer fit a Topic.
+      if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_LENGTH) {
+        throw new MalformedTopicsException(
+            "topic key of " + keyLen + " bytes is not valid UTF-8 and too long once decoded");
+      }
       long dataLen = r.uvarint();
-      if (dataLen > MAX_DATA_LENGTH) {
-        throw new MalformedTopicsException("topic data length " + dataLen + " > " + MAX_DATA_LENGTH);
+      if (Long.compareUnsigned(dataLen, MAX_DATA_LENGTH) > 0) {
+        throw new MalformedTopicsException(
+            "topic data length " + Long.toUnsignedString(dataLen) + " > " + MAX_DATA_LENGTH);
       }
       out.add(new Topic(key, r.bytes((int) dataLen)));
     }
