@@ -15,6 +15,8 @@ import java.util.Map;
 final class HttpWire {
   static final int MAX_HEAD = 16 * 1024;
   private static final int MAX_HEADERS = 100;
+  /** The largest array the JVM reliably allocates: no body is longer. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private HttpWire() {}
 
@@ -57,6 +59,10 @@ final class HttpWire {
       }
     }
     String[] lines = buf.toString(StandardCharsets.ISO_8859_1).split("\r?\n");
+    if (lines.length == 0) {
+      // only blank lines: split drops every (empty) line
+      throw new Libp2pException("HTTP head without a start line");
+    }
     String[] start = lines[0].split(" ", 3);
     if (start.length < 2) {
       throw new Libp2pException("malformed HTTP start line '" + lines[0] + "'");
@@ -84,6 +90,8 @@ final class HttpWire {
    * stream when {@code untilEof}, else returns an empty body.
    */
   static byte[] readBody(InputStream in, Head head, long maxBody, boolean untilEof) throws IOException {
+    // a body is read into one array: a longer one is too large whatever the limit
+    maxBody = Math.min(maxBody, MAX_ARRAY);
     String te = head.header("transfer-encoding");
     String cl = head.header("content-length");
     if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
@@ -108,7 +116,7 @@ final class HttpWire {
     if (!untilEof) {
       return new byte[0];
     }
-    byte[] body = in.readNBytes((int) Math.min(maxBody + 1, Integer.MAX_VALUE - 8));
+    byte[] body = in.readNBytes((int) Math.min(maxBody + 1, MAX_ARRAY));
     if (body.length > maxBody) {
       throw new BodyTooLargeException("HTTP body exceeds " + maxBody + " bytes");
     }
@@ -126,7 +134,8 @@ final class HttpWire {
       } catch (NumberFormatException e) {
         throw new Libp2pException("invalid chunk size '" + line + "'");
       }
-      if (size < 0 || out.size() + size > maxBody) {
+      // size > maxBody - out.size(), not out.size() + size > maxBody: a size near Long.MAX_VALUE overflows the sum
+      if (size < 0 || size > maxBody - out.size()) {
         throw new BodyTooLargeException("HTTP chunked body exceeds " + maxBody + " bytes");
       }
       if (size == 0) {

@@ -98,6 +98,11 @@ public final class GossipSub implements AutoCloseable {
   private final Map<String, Set<PeerId>> fanout = new HashMap<>();
   private final Map<String, Long> fanoutLastPublish = new HashMap<>();
   private final Map<String, Map<PeerId, Long>> backoff = new HashMap<>();
+  /**
+   * The longest backoff a peer's PRUNE can ask for (one day): a larger value, which would saturate
+   * the clock arithmetic and never expire, is cut to it.
+   */
+  static final long MAX_PRUNE_BACKOFF_SECONDS = TimeUnit.DAYS.toSeconds(1);
   private final Map<MessageKey, Long> seen = new LinkedHashMap<>();
   private final MessageCache mcache;
   private final Set<PeerId> connecting = new HashSet<>();
@@ -735,13 +740,21 @@ public final class GossipSub implements AutoCloseable {
     for (Rpc.Prune pr : c.prune()) {
       count("prune.received");
       Set<PeerId> m = mesh.get(pr.topic());
-      if (m != null && m.remove(p.id)) {
+      if (m == null) {
+        // Not a mesh of ours (go-libp2p skips it too): recording a backoff for it would let a peer
+        // grow the backoff table without bound, a topic name per entry.
+        count("prune.unknownTopic");
+        continue;
+      }
+      if (m.remove(p.id)) {
         scores.prune(p.id, pr.topic());
       }
-      long b = pr.backoffSeconds() > 0 ? TimeUnit.SECONDS.toNanos(pr.backoffSeconds()) : config.pruneBackoff().toNanos();
+      long b = pr.backoffSeconds() > 0
+          ? TimeUnit.SECONDS.toNanos(Math.min(pr.backoffSeconds(), MAX_PRUNE_BACKOFF_SECONDS))
+          : config.pruneBackoff().toNanos();
       addBackoff(pr.topic(), p.id, b);
       if (!pr.peers().isEmpty()) {
-        acceptPx(p, pr, m != null, pxDials);
+        acceptPx(p, pr, true, pxDials);
       }
     }
     if (!c.ihave().isEmpty() && score(p) >= config.thresholds().gossip()) {

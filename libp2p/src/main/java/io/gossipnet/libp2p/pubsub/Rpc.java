@@ -225,6 +225,9 @@ record Rpc(List<Subscription> subscriptions, List<WireMessage> messages, Control
     while (r.next()) {
       switch (r.field()) {
         case 1 -> {
+          // an IHAVE counts against the ID limit even without IDs (a valid one has at least one),
+          // so a frame of empty IHAVEs cannot decode to hundreds of thousands of entries
+          check(c.ihave().size() < limits.maxIHaveIds(), "too many IHAVEs");
           ProtoReader x = new ProtoReader(r.bytes(), Integer.MAX_VALUE);
           String topic = "";
           List<byte[]> ids = new ArrayList<>();

@@ -7,7 +7,7 @@ package io.gossipnet.libp2p.pubsub;
  *
  * @param maxSubscriptions subscription changes (and GRAFTs)
  * @param maxMessages messages
- * @param maxIHaveIds message IDs over all IHAVEs
+ * @param maxIHaveIds message IDs over all IHAVEs, and IHAVEs (one without IDs counts too)
  * @param maxIWantIds message IDs over all IWANTs
  * @param maxIDontWantIds message IDs over all IDONTWANTs
  * @param maxPruneMessages PRUNEs
