@@ -35,10 +35,11 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * held back by TCP. The small queue lets Jetty parse every frame of a network read in one go
  * instead of handing over one message at a time. The tag's size limit is checked when the
  * first two payload bytes arrive and before each fragment is copied, so nothing larger than the
- * tag allows is ever buffered here. Jetty runs with auto-fragmentation, so it hands over whatever
- * part of a frame one network read brought instead of aggregating whole frames; a message is
- * never buffered past its tag's limit or {@link WsConfig#maxMessageSize()}, whatever length its
- * header declares.
+ * tag allows is ever buffered here. Jetty runs without auto-fragmentation and with the frame
+ * limit equal to {@link WsConfig#maxMessageSize()}: a frame whose header declares more is refused
+ * (1009) before its payload is read, and a frame under it that one network read did not bring
+ * whole is aggregated by Jetty in a buffer counted against {@link WsConfig#frameBufferBudget()}
+ * (see {@code FrameBufferBudget}).
  *
  * <p><b>Sends are completion-based.</b> {@link #write} queues each message as one binary frame
  * with {@code batch = true} and then flushes once; a frame holds a permit until Jetty completes

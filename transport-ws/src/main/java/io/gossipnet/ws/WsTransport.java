@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -486,34 +485,11 @@ public final class WsTransport implements Transport {
 
   /** The seed's {@code checkProtocolVersionMatch}: the first accepted version we support, else the peer's version. */
   String negotiateVersion(List<String> acceptVersions, String version) {
-    if (acceptVersions != null) {
-      for (String v : acceptVersions) {
-        for (String part : v.split(",")) {
-          String t = part.trim();
-          if (ws.supportedVersions().contains(t)) {
-            return t;
-          }
-        }
-      }
-    }
-    if (version != null && ws.supportedVersions().contains(version.trim())) {
-      return version.trim();
-    }
-    return null;
+    return WsHandshakeCheck.negotiateVersion(ws.supportedVersions(), acceptVersions, version);
   }
 
   private static Set<String> features(String header) {
-    if (header == null || header.isBlank()) {
-      return Set.of();
-    }
-    Set<String> out = new LinkedHashSet<>();
-    for (String f : header.split(",")) {
-      String t = Sanitize.ascii(f.trim());
-      if (!t.isEmpty() && out.size() < 16) {
-        out.add(t);
-      }
-    }
-    return out;
+    return WsHandshakeCheck.features(header);
   }
 
   private void writeHeaders(HttpFields.Mutable h, String version) {
@@ -649,43 +625,18 @@ public final class WsTransport implements Transport {
     }
     HttpFields h = request.getHeaders();
     WsHeaderNames n = ws.headers();
-    String version = negotiateVersion(h.getValuesList(n.acceptVersion()), h.get(n.version()));
-    if (version == null) {
-      refuse(response, callback, 412, "requested version not supported: " + Sanitize.ascii(h.get(n.version())));
-      return;
-    }
-    String genesis = vars.get("genesisID");
-    if (genesis == null || genesis.isEmpty()) {
-      refuse(response, callback, 404, "missing genesis ID");
-      return;
-    }
-    if (!genesis.equals(config.genesisId())) {
-      refuse(response, callback, 412, "mismatching genesis ID");
-      return;
-    }
-    String random = h.get(n.nodeRandom());
-    if (random == null || random.isEmpty()) {
-      refuse(response, callback, 412, "missing random ID header");
-      return;
-    }
-    if (random.equals(ourRandom)) {
-      refuse(response, callback, 508, "connection to self");
-      return;
-    }
-    IdentityChallengeScheme identity = ctx.identity();
-    IdentityChallengeScheme.ChallengeReply reply = null;
-    if (identity != null) {
-      try {
-        reply = identity.verifyRequestAndAttachResponse(h.get(n.identityChallenge()));
-      } catch (IdentityException e) {
+    WsHandshakeCheck.Result checked = WsHandshakeCheck.check(ws, config.genesisId(), ourRandom, ctx.identity(), vars.get("genesisID"), h);
+    if (!checked.accepted()) {
+      if (checked.identityError() != null) {
         identityErrors().increment();
-        log.info("peer {} sent an invalid identity challenge, abandoning peering: {}", host, e.getMessage());
-        refuse(response, callback, 412, "invalid identity challenge");
-        return;
+        log.info("peer {} sent an invalid identity challenge, abandoning peering: {}", host, checked.identityError());
       }
+      refuse(response, callback, checked.status(), checked.text());
+      return;
     }
-    HandshakeIdentity id = reply == null ? HandshakeIdentity.NONE : reply.identity();
-    PeerHandshake hs = new PeerHandshake(version, features(h.get(n.peerFeatures())), Sanitize.ascii(h.get(n.telemetryId())), Sanitize.ascii(h.get(n.instanceName())), id);
+    String version = checked.version();
+    IdentityChallengeScheme.ChallengeReply reply = checked.reply();
+    PeerHandshake hs = checked.handshake();
     String location = h.get(n.location());
     String address = peerAddress(location, host, Request.getRemotePort(request));
     WsConnection conn = new WsConnection(false, address, host, ws.maxOutstandingFrames(), ws.maxMessageSize());
