@@ -18,26 +18,33 @@ import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
  * one that would go over it is refused with Jetty's {@link MessageTooLargeException}, so the
  * connection whose frame asked for it is closed with 1009 and the others carry on.
  *
- * <p>The parser drops a partly filled buffer without releasing it when its connection closes; a
- * {@link Cleaner} gives such a buffer's share back once the buffer is unreachable.
+ * <p>The parser drops a partly filled buffer without releasing it when its connection closes. Such
+ * a buffer's share comes back when the buffer is collected (a {@link Cleaner}), and at the latest
+ * after {@code maxHold}: longer than a connection that sends nothing stays open (the ping and pong
+ * timeouts close it), so a share still held then belongs to a dropped buffer, and the budget cannot
+ * be used up for good by peers that announce large frames and disconnect.
  */
 final class FrameBufferBudget extends ByteBufferPool.Wrapper {
   private static final Cleaner CLEANER = Cleaner.create(Thread.ofVirtual().name("gossipnet-ws-frame-budget").factory());
 
   private final long budget;
   private final int smallLimit;
+  private final long maxHoldNanos;
   private final AtomicLong inUse = new AtomicLong();
+  private final java.util.Queue<Share> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Counter refused;
 
   /**
    * @param pool the pool buffers come from
    * @param budget the bytes held at most in buffers larger than {@code smallLimit}
    * @param smallLimit buffers up to this size (the input buffer's) are not counted
+   * @param maxHold how long a share is held at most
    * @param meters where {@code gossipnet.ws.frame.buffer.bytes} and {@code
    *     gossipnet.ws.frame.buffer.refused} are registered
    */
-  FrameBufferBudget(ByteBufferPool pool, long budget, int smallLimit, MeterRegistry meters) {
+  FrameBufferBudget(ByteBufferPool pool, long budget, int smallLimit, java.time.Duration maxHold, MeterRegistry meters) {
     super(pool);
+    this.maxHoldNanos = maxHold.toNanos();
     this.budget = budget;
     this.smallLimit = smallLimit;
     Gauge.builder("gossipnet.ws.frame.buffer.bytes", inUse, AtomicLong::get)
@@ -58,6 +65,7 @@ final class FrameBufferBudget extends ByteBufferPool.Wrapper {
     if (size <= smallLimit) {
       return super.acquire(size, direct);
     }
+    expire();
     long now;
     do {
       now = inUse.get();
@@ -74,21 +82,39 @@ final class FrameBufferBudget extends ByteBufferPool.Wrapper {
       inUse.addAndGet(-size);
       throw e;
     }
-    Share share = new Share(inUse, size);
+    Share share = new Share(inUse, size, System.nanoTime() + maxHoldNanos);
     Counted counted = new Counted(b, share);
     CLEANER.register(counted, share);
+    held.add(share);
     return counted;
+  }
+
+  /** Gives back the shares held past {@code maxHold} and forgets those already given back. */
+  private void expire() {
+    long now = System.nanoTime();
+    held.removeIf(s -> {
+      if (s.returned.get()) {
+        return true;
+      }
+      if (now - s.expiresAt >= 0) {
+        s.run();
+        return true;
+      }
+      return false;
+    });
   }
 
   /** One buffer's part of the budget, given back once: on release, or when the buffer is collected. */
   private static final class Share implements Runnable {
     private final AtomicLong inUse;
     private final int size;
+    private final long expiresAt;
     private final AtomicBoolean returned = new AtomicBoolean();
 
-    Share(AtomicLong inUse, int size) {
+    Share(AtomicLong inUse, int size, long expiresAt) {
       this.inUse = inUse;
       this.size = size;
+      this.expiresAt = expiresAt;
     }
 
     @Override

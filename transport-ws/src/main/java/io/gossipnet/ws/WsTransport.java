@@ -155,7 +155,10 @@ public final class WsTransport implements Transport {
     ByteBufferPool pool = new ArrayByteBufferPool();
     WebSocketExtensionRegistry extensions = new WebSocketExtensionRegistry();
     extensions.unregister("permessage-deflate");
-    frameBuffers = new FrameBufferBudget(pool, ws.frameBufferBudget(), ws.ioBufferSize(), meters);
+    // A connection that sends nothing is closed within ping interval + pong timeout (or the idle
+    // timeout without pings): a share held a minute past that belongs to a dropped buffer.
+    java.time.Duration quiet = ws.pingInterval().isZero() ? config.idleTimeout() : ws.pingInterval().plus(ws.pongTimeout());
+    frameBuffers = new FrameBufferBudget(pool, ws.frameBufferBudget(), ws.ioBufferSize(), quiet.plusMinutes(1), meters);
     components = new WebSocketComponents(extensions, new DecoratedObjectFactory(), frameBuffers, null, null, threadPool);
     handshaker = Handshaker.newInstance();
     try {

@@ -59,14 +59,22 @@ class WsFrameBufferBudgetTest {
       assertThat(received.get(0).data()).hasSize(ANNOUNCED - 2);
       await().atMost(Duration.ofSeconds(10)).until(() -> gauge() == ANNOUNCED);
     }
-    // Closed connections give back what their unfinished frames held once the buffers are
-    // collected (Jetty drops a partly filled buffer without releasing it); the messages kept here
-    // would keep a peer, and its connection, reachable.
-    received.clear();
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      System.gc();
-      return gauge() == 0.0;
-    });
+    // A closed connection's unfinished frame gives its share back only once Jetty's dropped buffer
+    // is collected (a Cleaner): that depends on the collector and on what still reaches the
+    // connection, so it is not asserted here.
+  }
+
+  @Test
+  void aShareThatIsNeverReleasedIsGivenBackAfterTheLongestHold() {
+    FrameBufferBudget budget = new FrameBufferBudget(
+        new org.eclipse.jetty.io.ArrayByteBufferPool(), 1 << 20, 1024, Duration.ofMillis(200), meters);
+    // Taken and dropped without a release, as Jetty's parser drops the buffer of a closed connection.
+    budget.acquire(800 * 1024, false);
+    assertThat(budget.inUse()).isEqualTo(800 * 1024);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> budget.acquire(800 * 1024, false)))
+        .isInstanceOf(org.eclipse.jetty.websocket.core.exception.MessageTooLargeException.class);
+    await().atMost(Duration.ofSeconds(10)).ignoreException(org.eclipse.jetty.websocket.core.exception.MessageTooLargeException.class)
+        .untilAsserted(() -> assertThat(budget.acquire(800 * 1024, false)).isNotNull());
   }
 
   private double gauge() {
