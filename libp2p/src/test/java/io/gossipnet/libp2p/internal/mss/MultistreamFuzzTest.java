@@ -110,13 +110,13 @@ class MultistreamFuzzTest {
 
   @Property
   void aMutatedMessageSequenceIsDecodedOrRefusedNeverCrashes(@ForAll("mutatedMessages") byte[] input) {
-    Outcome outcome = check(input, limit(input), MultistreamFuzzTest::readAll, Libp2pException.class);
+    Outcome outcome = Decoding.check(input, limit(input), MultistreamFuzzTest::readAll, Libp2pException.class);
     Statistics.collect(outcome);
   }
 
   @Property
   void aMutatedMessageSequenceOnAStreamIsDecodedOrRefusedNeverCrashes(@ForAll("mutatedMessages") byte[] input) {
-    Outcome outcome = check(input, limit(input), MultistreamFuzzTest::readAllFromStream, IOException.class);
+    Outcome outcome = Decoding.check(input, limit(input), MultistreamFuzzTest::readAllFromStream, IOException.class);
     Statistics.collect(outcome);
   }
 
@@ -147,7 +147,7 @@ class MultistreamFuzzTest {
 
   @Property
   void aListenerOverAStreamSelectsAProtocolOrFailsWithAnIoException(@ForAll("mutatedListenerInput") byte[] input) {
-    Outcome outcome = check(input, limit(input) + 16 * 1024, in -> {
+    Outcome outcome = Decoding.check(input, limit(input) + 16 * 1024, in -> {
       String selected = Multistream.handle(new ByteArrayInputStream(in), new ByteArrayOutputStream(), SUPPORTED, 16);
       assertThat(SUPPORTED).contains(selected);
       return selected;
@@ -158,7 +158,7 @@ class MultistreamFuzzTest {
   @Property
   void aDialerOverAStreamGetsAnAcceptedProposalOrFailsWithAnIoException(@ForAll("mutatedDialerInput") byte[] input) {
     List<String> proposals = List.of("/noise", "/yamux/1.0.0");
-    Outcome outcome = check(input, limit(input), in -> {
+    Outcome outcome = Decoding.check(input, limit(input), in -> {
       String selected = Multistream.select(new ByteArrayInputStream(in), new ByteArrayOutputStream(), proposals);
       assertThat(proposals).contains(selected);
       return selected;
@@ -171,7 +171,7 @@ class MultistreamFuzzTest {
   @Property
   void aListenerHandlerSelectsWaitsOrFailsWithALibp2pExceptionNeverAnythingElse(
       @ForAll("mutatedListenerInput") byte[] input) {
-    Outcome outcome = check(input, limit(input) + CHANNEL_SLACK, in -> {
+    Outcome outcome = Decoding.check(input, limit(input) + CHANNEL_SLACK, in -> {
       AtomicReference<String> selected = new AtomicReference<>();
       EmbeddedChannel ch = new EmbeddedChannel(MultistreamHandler.listener(SUPPORTED, (ctx, p) -> selected.set(p)));
       try {
@@ -191,7 +191,7 @@ class MultistreamFuzzTest {
   @Property
   void aDialerHandlerSelectsWaitsOrFailsWithALibp2pExceptionNeverAnythingElse(
       @ForAll("mutatedDialerInput") byte[] input) {
-    Outcome outcome = check(input, limit(input) + CHANNEL_SLACK, in -> {
+    Outcome outcome = Decoding.check(input, limit(input) + CHANNEL_SLACK, in -> {
       AtomicReference<String> selected = new AtomicReference<>();
       EmbeddedChannel ch = new EmbeddedChannel(MultistreamHandler.dialer("/noise", (ctx, p) -> selected.set(p)));
       try {
@@ -209,24 +209,6 @@ class MultistreamFuzzTest {
 
   // ---- helpers ----
 
-  /**
-   * {@link Decoding#check}, run a second time when only the allocation limit was exceeded: the
-   * first run of a code path loads and initializes classes on this thread (the first refusal, the
-   * first in-memory channel), which the allocation counter sees. An allocation that a length field
-   * drives happens again on the second run and fails the case.
-   */
-  @SafeVarargs
-  static <T> Outcome check(byte[] input, long limit, Decoding.Decoder<T> decoder,
-      Class<? extends Throwable>... refusals) {
-    try {
-      return Decoding.check(input, limit, decoder, refusals);
-    } catch (AssertionError e) {
-      if (e.getMessage() == null || !e.getMessage().startsWith("the decoder allocated")) {
-        throw e;
-      }
-      return Decoding.check(input, limit, decoder, refusals);
-    }
-  }
 
   private static long limit(byte[] input) {
     return EXCEPTION_SLACK + 8L * input.length;

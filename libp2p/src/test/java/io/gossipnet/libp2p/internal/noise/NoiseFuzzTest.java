@@ -192,7 +192,7 @@ class NoiseFuzzTest {
 
   @Property
   void aMutatedHandshakePayloadIsVerifiedOrRefusedNeverCrashes(@ForAll("mutatedPayloads") byte[] input) {
-    Outcome outcome = check(input, limit(input),
+    Outcome outcome = Decoding.check(input, limit(input),
         in -> NoisePayload.verify(in, STATIC, null), Libp2pException.class);
     Statistics.collect(outcome);
   }
@@ -200,7 +200,7 @@ class NoiseFuzzTest {
   @Property
   void aMutatedHandshakePayloadForADialedPeerIsVerifiedOrRefusedNeverCrashes(
       @ForAll("mutatedPayloads") byte[] input) {
-    Outcome outcome = check(input, limit(input), in -> {
+    Outcome outcome = Decoding.check(input, limit(input), in -> {
       NoisePayload.Verified v = NoisePayload.verify(in, STATIC, RESPONDER_ID.peerId());
       assertThat(v.peerId()).isEqualTo(RESPONDER_ID.peerId());
       return v;
@@ -212,7 +212,7 @@ class NoiseFuzzTest {
 
   @Property
   void aMutatedMessageAIsAnsweredWaitedForOrRefusedNeverCrashes(@ForAll("mutatedMessageAFrames") byte[] input) {
-    Outcome outcome = check(input, limit(input) + CHANNEL_SLACK + HANDSHAKE_CRYPTO, in -> {
+    Outcome outcome = Decoding.check(input, limit(input) + CHANNEL_SLACK + HANDSHAKE_CRYPTO, in -> {
       EmbeddedChannel responder = new EmbeddedChannel(
           new NoiseHandshakeHandler(false, RESPONDER_STATIC, RESPONDER_PAYLOAD, null, (ctx, v) -> {
             throw new AssertionError("secured after message A");
@@ -255,7 +255,7 @@ class NoiseFuzzTest {
 
   @Property
   void mutatedTransportFramesAreDecryptedOrRefusedNeverCrash(@ForAll("mutatedTransportFrames") byte[] input) {
-    Outcome outcome = check(input, limit(input) + CHANNEL_SLACK + CODEC_SCRATCH,
+    Outcome outcome = Decoding.check(input, limit(input) + CHANNEL_SLACK + CODEC_SCRATCH,
         NoiseFuzzTest::receiveTransport, Libp2pException.class);
     Statistics.collect(outcome);
   }
@@ -323,23 +323,6 @@ class NoiseFuzzTest {
     return EXCEPTION_SLACK + 8L * input.length;
   }
 
-  /**
-   * {@link Decoding#check}, run a second time when only the allocation limit was exceeded: the
-   * first run of a code path loads and initializes classes on this thread, which the allocation
-   * counter sees. An allocation that a length field drives happens again and fails the case.
-   */
-  @SafeVarargs
-  static <T> Outcome check(byte[] input, long limit, Decoding.Decoder<T> decoder,
-      Class<? extends Throwable>... refusals) {
-    try {
-      return Decoding.check(input, limit, decoder, refusals);
-    } catch (AssertionError e) {
-      if (e.getMessage() == null || !e.getMessage().startsWith("the decoder allocated")) {
-        throw e;
-      }
-      return Decoding.check(input, limit, decoder, refusals);
-    }
-  }
 
   static byte[] frame(byte[] msg) {
     byte[] out = new byte[2 + msg.length];
