@@ -87,6 +87,23 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--mesh-interval-ms", defaultValue = "5000", description = "how often the mesh dials missing peers (default ${DEFAULT-VALUE})")
   long meshIntervalMs;
 
+  @Option(
+      names = "--keep-alive-ms",
+      defaultValue = "0",
+      description =
+          "how often an idle connection is pinged; one silent for two of these is closed and the mesh dials again"
+              + " (ws: the ping interval and the pong timeout; p2p: the Yamux keep-alive; default 0: the transports' own,"
+              + " ws 10 s + 20 s, p2p 30 s + 30 s)")
+  long keepAliveMs;
+
+  @Option(
+      names = "--dial-timeout-ms",
+      defaultValue = "0",
+      description =
+          "how long a dial may take before the mesh gives it up (ws: the TCP connect; p2p: TCP, Noise and Yamux set-up;"
+              + " default 0: the transports' own, ws 30 s, p2p 10 s)")
+  long dialTimeoutMs;
+
   @Option(names = "--module", paramLabel = "CLASS", description = "an application's Guice module to install (a class on the class path with a public no-argument constructor; repeatable)")
   List<String> moduleClasses = new ArrayList<>();
 
@@ -100,6 +117,10 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (!List.of("ws", "p2p", "hybrid").contains(transport)) {
       System.err.println("run: unknown transport '" + transport + "' (available: ws, p2p, hybrid)");
+      return 2;
+    }
+    if (keepAliveMs < 0 || dialTimeoutMs < 0) {
+      System.err.println("run: --keep-alive-ms and --dial-timeout-ms must not be negative");
       return 2;
     }
     if (transport.equals("hybrid") == p2pListen.isEmpty()) {
@@ -188,14 +209,26 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The transport module the options name; throws for a bad key or hybrid configuration. */
   private Module transportModule(NetworkConfig config) throws PeerKeyException {
-    if (transport.equals("ws")) {
-      return new WsTransportModule(config, WsConfig.defaults());
+    WsConfig.Builder ws = WsConfig.builder();
+    P2PConfig.Builder p2pBuilder = P2PConfig.builder().key(keyFile, dataDir, dataDir != null).dhtProviders(dht);
+    if (keepAliveMs > 0) {
+      Duration keepAlive = Duration.ofMillis(keepAliveMs);
+      ws.pingInterval(keepAlive).pongTimeout(keepAlive);
+      p2pBuilder.keepAliveInterval(keepAlive);
     }
-    P2PConfig p2p = P2PConfig.builder().key(keyFile, dataDir, dataDir != null).dhtProviders(dht).build();
+    if (dialTimeoutMs > 0) {
+      Duration dialTimeout = Duration.ofMillis(dialTimeoutMs);
+      ws.connectTimeout(dialTimeout);
+      p2pBuilder.dialTimeout(dialTimeout);
+    }
+    if (transport.equals("ws")) {
+      return new WsTransportModule(config, ws.build());
+    }
+    P2PConfig p2p = p2pBuilder.build();
     if (transport.equals("p2p")) {
       return new P2pTransportModule(config, p2p);
     }
-    return new HybridTransportModule(HybridConfig.builder(config).p2pListenAddress(p2pListen).p2p(p2p).build());
+    return new HybridTransportModule(HybridConfig.builder(config).p2pListenAddress(p2pListen).ws(ws.build()).p2p(p2p).build());
   }
 
   private static List<Module> with(Module transportModule, List<Module> appModules) {

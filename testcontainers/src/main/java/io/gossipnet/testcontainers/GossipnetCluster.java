@@ -113,6 +113,8 @@ public final class GossipnetCluster implements Startable, AutoCloseable {
     private final Map<Integer, NodeTransport> transports = new TreeMap<>();
     private final Set<Integer> dataDirKeys = new TreeSet<>();
     private Duration meshInterval;
+    private Duration keepAlive;
+    private Duration dialTimeout;
     private Integer fanout;
     private boolean byDnsName;
     private boolean demoApi = true;
@@ -221,6 +223,28 @@ public final class GossipnetCluster implements Startable, AutoCloseable {
     }
 
     /**
+     * Every node's {@code --keep-alive-ms} ({@link GossipnetContainer#withKeepAlive}).
+     *
+     * @param interval how often an idle connection is pinged; two silent intervals close it
+     * @return this builder
+     */
+    public Builder keepAlive(Duration interval) {
+      this.keepAlive = interval;
+      return this;
+    }
+
+    /**
+     * Every node's {@code --dial-timeout-ms} ({@link GossipnetContainer#withDialTimeout}).
+     *
+     * @param timeout how long a dial may take before the mesh gives it up
+     * @return this builder
+     */
+    public Builder dialTimeout(Duration timeout) {
+      this.dialTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Whether the nodes serve the demo API ({@code --demo-api}, on by default), which {@link
      * #awaitPropagation} reads.
      *
@@ -321,6 +345,12 @@ public final class GossipnetCluster implements Startable, AutoCloseable {
         }
         if (b.meshInterval != null) {
           node.withMeshInterval(b.meshInterval);
+        }
+        if (b.keepAlive != null) {
+          node.withKeepAlive(b.keepAlive);
+        }
+        if (b.dialTimeout != null) {
+          node.withDialTimeout(b.dialTimeout);
         }
         if (!b.runOptions.isEmpty()) {
           node.withRunOptions(b.runOptions.toArray(String[]::new));

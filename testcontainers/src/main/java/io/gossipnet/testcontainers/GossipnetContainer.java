@@ -113,6 +113,8 @@ public class GossipnetContainer extends GenericContainer<GossipnetContainer> {
   private volatile KeySource keySource = KeySource.KEY_FILE;
   private volatile PrivateKey key;
   private volatile Duration meshInterval;
+  private volatile Duration keepAlive;
+  private volatile Duration dialTimeout;
   private volatile List<String> peers = List.of();
   private volatile Integer fanout;
   private volatile boolean demoApi = true;
@@ -203,6 +205,34 @@ public class GossipnetContainer extends GenericContainer<GossipnetContainer> {
    */
   public GossipnetContainer withMeshInterval(Duration interval) {
     this.meshInterval = interval;
+    return this;
+  }
+
+  /**
+   * Sets the node's {@code --keep-alive-ms}: an idle connection is pinged this often, and one that
+   * stays silent for two of these is closed, after which the mesh dials again. Short keep-alives
+   * let a node notice a partition and reconnect soon after it heals.
+   *
+   * @param interval the interval (without it, the transports' defaults: WS 10 s plus a 20 s pong
+   *     timeout, P2P 30 s plus 30 s)
+   * @return this container
+   */
+  public GossipnetContainer withKeepAlive(Duration interval) {
+    this.keepAlive = interval;
+    return this;
+  }
+
+  /**
+   * Sets the node's {@code --dial-timeout-ms}: how long a dial may take before the mesh gives it
+   * up (WS: the TCP connect; P2P: TCP, Noise and Yamux). With a mesh interval of a second and
+   * a dial timeout of two, a dial made while the path was down is replaced by a fresh one at each
+   * pass, so the node reconnects within a pass of a heal.
+   *
+   * @param timeout the timeout (without it, the transports' defaults: WS 30 s, P2P 10 s)
+   * @return this container
+   */
+  public GossipnetContainer withDialTimeout(Duration timeout) {
+    this.dialTimeout = timeout;
     return this;
   }
 
@@ -323,6 +353,12 @@ public class GossipnetContainer extends GenericContainer<GossipnetContainer> {
     }
     if (meshInterval != null) {
       command.addAll(List.of("--mesh-interval-ms", String.valueOf(meshInterval.toMillis())));
+    }
+    if (keepAlive != null) {
+      command.addAll(List.of("--keep-alive-ms", String.valueOf(keepAlive.toMillis())));
+    }
+    if (dialTimeout != null) {
+      command.addAll(List.of("--dial-timeout-ms", String.valueOf(dialTimeout.toMillis())));
     }
     if (demoApi) {
       command.add("--demo-api");

@@ -99,7 +99,7 @@ public final class GossipnetImage {
   public static final Set<String> EXCLUDED_MODULES = Set.of("java.desktop");
 
   private static final List<String> JLINK_OPTIONS =
-      List.of("--strip-debug", "--no-header-files", "--no-man-pages", "--compress=zip-6");
+      List.of("--strip-debug", "--no-header-files", "--no-man-pages", "--generate-cds-archive");
 
   private static final Logger LOG = LoggerFactory.getLogger(GossipnetImage.class);
   private static final Pattern LDD_PATH = Pattern.compile("^\\s*(?:\\S+\\s+=>\\s+)?(/\\S+)\\s+\\(0x");

@@ -22,6 +22,12 @@ import java.util.Objects;
  *     empty means the genesis ID
  * @param archival advertise the {@code archival} capability (the seed's {@code Archival})
  * @param catchpointStoring advertise the {@code catchpointStoring} capability
+ * @param keepAliveInterval how often a connection is sent a Yamux keep-alive ping; one left
+ *     unanswered for another interval closes the connection, so a peer cut off by a partition is
+ *     dropped within two intervals and the mesh dials it again (zero: no pings, a dead connection
+ *     lasts until TCP gives up)
+ * @param dialTimeout how long a dialed connection may take to be set up (TCP connect, Noise,
+ *     Yamux); the mesh gives up the attempt after it
  */
 public record P2PConfig(
     PrivateKey privateKey,
@@ -33,13 +39,19 @@ public record P2PConfig(
     DhtMode dhtMode,
     String networkId,
     boolean archival,
-    boolean catchpointStoring) {
+    boolean catchpointStoring,
+    Duration keepAliveInterval,
+    Duration dialTimeout) {
   /** Default {@link #streamTimeout()}. */
   public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofSeconds(10);
   /** Default {@link #httpTimeout()}. */
   public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(30);
   /** Default {@link #maxHttpResponseBody()}. */
   public static final long DEFAULT_MAX_HTTP_RESPONSE_BODY = 16L << 20;
+  /** Default {@link #keepAliveInterval()}: the libp2p host's, 30 s. */
+  public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = io.gossipnet.libp2p.host.HostConfig.DEFAULT_KEEP_ALIVE_INTERVAL;
+  /** Default {@link #dialTimeout()}: the libp2p host's connection set-up timeout, 10 s. */
+  public static final Duration DEFAULT_DIAL_TIMEOUT = io.gossipnet.libp2p.host.HostConfig.DEFAULT_HANDSHAKE_TIMEOUT;
 
   /** Checks the settings. */
   public P2PConfig {
@@ -48,6 +60,14 @@ public record P2PConfig(
     Objects.requireNonNull(httpTimeout, "httpTimeout");
     Objects.requireNonNull(dhtMode, "dhtMode");
     Objects.requireNonNull(networkId, "networkId");
+    Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
+    Objects.requireNonNull(dialTimeout, "dialTimeout");
+    if (dialTimeout.isNegative() || dialTimeout.isZero()) {
+      throw new IllegalArgumentException("dialTimeout must be positive, was " + dialTimeout);
+    }
+    if (keepAliveInterval.isNegative()) {
+      throw new IllegalArgumentException("keepAliveInterval must not be negative, was " + keepAliveInterval);
+    }
     if (streamTimeout.isNegative() || streamTimeout.isZero() || httpTimeout.isNegative() || httpTimeout.isZero()) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
@@ -93,8 +113,22 @@ public record P2PConfig(
     private String networkId = "";
     private boolean archival;
     private boolean catchpointStoring;
+    private Duration keepAliveInterval = DEFAULT_KEEP_ALIVE_INTERVAL;
+    private Duration dialTimeout = DEFAULT_DIAL_TIMEOUT;
 
     private Builder() {}
+
+    /** See {@link P2PConfig#dialTimeout()}. */
+    public Builder dialTimeout(Duration timeout) {
+      this.dialTimeout = timeout;
+      return this;
+    }
+
+    /** See {@link P2PConfig#keepAliveInterval()}. */
+    public Builder keepAliveInterval(Duration interval) {
+      this.keepAliveInterval = interval;
+      return this;
+    }
 
     /** See {@link P2PConfig#dhtMode()}. */
     public Builder dhtMode(DhtMode mode) {
@@ -172,7 +206,7 @@ public record P2PConfig(
     public P2PConfig build() {
       return new P2PConfig(
           privateKey != null ? privateKey : PrivateKey.generate(), dhtProviders, streamTimeout, httpTimeout, maxHttpResponseBody, forceFetchTransactions,
-          dhtMode, networkId, archival, catchpointStoring);
+          dhtMode, networkId, archival, catchpointStoring, keepAliveInterval, dialTimeout);
     }
   }
 }

@@ -148,6 +148,8 @@ public final class P2PTransport implements Transport {
         Host.builder()
             .identity(p2p.privateKey())
             .streamNegotiationTimeout(p2p.streamTimeout())
+            .keepAliveInterval(p2p.keepAliveInterval())
+            .handshakeTimeout(p2p.dialTimeout())
             .connectionLimits(
                 unlimited(l.conns()),
                 unlimited(l.connsInbound()),

@@ -46,9 +46,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,7 +104,15 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private final Set<String> dialing = ConcurrentHashMap.newKeySet();
+  /**
+   * Dial attempts in flight, by canonical address (guarded by itself). A pass starts a second or
+   * third attempt to an address whose attempts have all been pending since an earlier pass: a
+   * connect sent while the path was down waits out TCP's backoff (SYN retransmissions 1, 3, 7 s
+   * apart) or goes nowhere, while a fresh one gets through as soon as the path is back.
+   */
+  private final Map<String, List<DialAttempt>> dialing = new HashMap<>();
+  /** The most dial attempts in flight at one address (pending attempts are not cancelled). */
+  public static final int MAX_DIAL_ATTEMPTS_PER_ADDRESS = 3;
   private final PayloadLimit payloadLimit;
 
   private final Object peersLock = new Object();
@@ -762,7 +772,9 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
   /** The default mesh pass: dial random relay addresses until the target is met. */
   private int dialRelaysPass(int target) {
     int outgoing = count(true);
-    int need = target - outgoing - dialing.size();
+    long now = System.nanoTime();
+    long staleNanos = config.meshInterval().toNanos() / 2;
+    int need = target - outgoing - freshDials(now, staleNanos);
     if (need > 0 && !stopped.get()) {
       String self = transport.canonicalAddress(config.publicAddress());
       Set<String> connected = new LinkedHashSet<>();
@@ -789,14 +801,79 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
         if (canonical.equals(self)
             || connected.contains(canonical)
             || (knownIdentity != null && (connectedIdentities.contains(knownIdentity) || heldByAnotherNetwork(knownIdentity)))
-            || !dialing.add(canonical)) {
+            || !startAttempt(canonical, now, staleNanos)) {
           continue;
         }
         need--;
-        dial(addr, canonical);
+        dial(addr, canonical, now);
       }
     }
-    return count(true) + dialing.size();
+    synchronized (dialing) {
+      return count(true) + dialing.size();
+    }
+  }
+
+  /** One dial attempt in flight, by when it started. */
+  private record DialAttempt(long startedNanos) {}
+
+  /** Addresses with an attempt younger than {@code staleNanos}: they count toward the target. */
+  private int freshDials(long now, long staleNanos) {
+    int fresh = 0;
+    synchronized (dialing) {
+      for (List<DialAttempt> attempts : dialing.values()) {
+        if (attempts.stream().anyMatch(a -> now - a.startedNanos() < staleNanos)) {
+          fresh++;
+        }
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * Claims an attempt at {@code canonical}: refused while one of its attempts is younger than
+   * {@code staleNanos} or {@value #MAX_DIAL_ATTEMPTS_PER_ADDRESS} are in flight.
+   */
+  private boolean startAttempt(String canonical, long now, long staleNanos) {
+    synchronized (dialing) {
+      List<DialAttempt> attempts = dialing.computeIfAbsent(canonical, k -> new ArrayList<>(MAX_DIAL_ATTEMPTS_PER_ADDRESS));
+      if (attempts.size() >= MAX_DIAL_ATTEMPTS_PER_ADDRESS || attempts.stream().anyMatch(a -> now - a.startedNanos() < staleNanos)) {
+        return false;
+      }
+      attempts.add(new DialAttempt(now));
+      if (attempts.size() > 1) {
+        metrics.redials.increment();
+      }
+      return true;
+    }
+  }
+
+  /** Ends the attempt at {@code canonical} that started at {@code startedNanos}. */
+  private void endAttempt(String canonical, long startedNanos) {
+    synchronized (dialing) {
+      List<DialAttempt> attempts = dialing.get(canonical);
+      if (attempts != null) {
+        attempts.removeIf(a -> a.startedNanos() == startedNanos);
+        if (attempts.isEmpty()) {
+          dialing.remove(canonical);
+        }
+      }
+    }
+  }
+
+  private int dialingCount() {
+    synchronized (dialing) {
+      return dialing.size();
+    }
+  }
+
+  /** Whether an outgoing peer to {@code canonical} is connected. */
+  private boolean connectedOut(String canonical) {
+    for (WsPeer p : peers) {
+      if (p.outgoing() && !p.isClosed() && transport.canonicalAddress(p.address()).equals(canonical)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -808,13 +885,13 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
     return identityTracker.holder(HexFormat.of().parseHex(hexKey)) instanceof WsPeer p && p.network() != this && !p.isClosed();
   }
 
-  private void dial(String addr, String canonical) {
+  private void dial(String addr, String canonical, long startedNanos) {
     dialer
         .dial(addr, () -> transport.dial(addr))
         .whenComplete(
             (est, err) -> {
-              dialing.remove(canonical);
               if (err != null) {
+                endAttempt(canonical, startedNanos);
                 Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
                 if (cause instanceof HandshakeException he) {
                   he.retryAfter().ifPresent(d -> phonebook.updateRetryAfter(addr, d));
@@ -825,6 +902,7 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
                 return;
               }
               if (est.isRemoteOpened()) {
+                endAttempt(canonical, startedNanos);
                 log.debug("event=ConnectedAwaitingRemoteChannel remote={}", addr);
                 return;
               }
@@ -832,7 +910,18 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
               if (key != null) {
                 dialedIdentities.put(canonical, HexFormat.of().formatHex(key));
               }
-              addPeer(est.connection(), est.handshake());
+              // Under the attempts' lock: of two attempts at one address that both get through,
+              // the later one finds the first connected and is closed as its duplicate.
+              synchronized (dialing) {
+                endAttempt(canonical, startedNanos);
+                if (connectedOut(canonical)) {
+                  metrics.disconnected(DisconnectReason.DUPLICATE_CONNECTION);
+                  log.info("event=ConnectFailed remote={} reason=DuplicateConnection (an earlier attempt got through first)", addr);
+                  est.connection().close(DisconnectReason.DUPLICATE_CONNECTION, config.disconnectAckTimeout());
+                  return;
+                }
+                addPeer(est.connection(), est.handshake());
+              }
             });
   }
 
@@ -1021,7 +1110,7 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
         .append(" fanout=").append(config.gossipFanout())
         .append('\n');
     sb.append("  read buffer ").append(readBuffer.size()).append('/').append(config.effectiveReadBufferSize())
-        .append(", dialing ").append(dialing.size())
+        .append(", dialing ").append(dialingCount())
         .append(", phonebook ").append(phonebook.size()).append(" entries")
         .append(", interest generation ").append(interest.current().generation())
         .append('\n');

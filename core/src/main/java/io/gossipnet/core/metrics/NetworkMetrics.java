@@ -58,6 +58,8 @@ public final class NetworkMetrics {
   public final Counter identityDuplicate;
   /** Malformed or wrongly signed identity data. */
   public final Counter identityError;
+  /** Dial attempts started while earlier attempts at the same address were still pending. */
+  public final Counter redials;
   /** Time messages waited in the shared read buffer. */
   public final Timer readBufferWait;
   /** Time handlers took. */
@@ -100,6 +102,7 @@ public final class NetworkMetrics {
     lateTopicResponses = counter("gossipnet.topic.responses.late", "topic responses without a waiting request");
     identityDuplicate = counter("gossipnet.identity.duplicate", "duplicate identities");
     identityError = counter("gossipnet.identity.error", "bad identity data");
+    redials = counter("gossipnet.dial.redials", "dial attempts started beside a pending one to the same address");
     readBufferWait = Timer.builder("gossipnet.read.buffer.wait").tag(NETWORK_TAG, network).register(registry);
     handle = Timer.builder("gossipnet.handle").tag(NETWORK_TAG, network).register(registry);
     for (DisconnectReason r : DisconnectReason.values()) {
