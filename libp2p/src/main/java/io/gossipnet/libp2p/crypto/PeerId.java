@@ -106,7 +106,12 @@ public final class PeerId implements Comparable<PeerId> {
     return Multibase.encodeBase36(toCidBytes());
   }
 
-  /** The public key inlined in an identity multihash, if any. */
+  /**
+   * The public key inlined in an identity multihash, if any.
+   *
+   * @throws IllegalArgumentException if the inlined bytes are not a public key {@link
+   *     PublicKey#fromProtobuf} accepts
+   */
   public Optional<PublicKey> publicKey() {
     if ((bytes[0] & 0xFF) != IDENTITY) {
       return Optional.empty();

@@ -2,44 +2,57 @@ package io.gossipnet.libp2p.crypto;
 
 import io.gossipnet.libp2p.internal.wire.ProtoReader;
 import io.gossipnet.libp2p.internal.wire.ProtoWriter;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.params.ECDomainParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
 
 /**
  * A libp2p public key: a {@link KeyType} and the type's key bytes, as in the {@code PublicKey}
  * protobuf. It verifies signatures of all four libp2p key types.
+ *
+ * <p>Keys come from remote peers, so a key is checked in full when it is made, without a general
+ * ASN.1 parser and before anything proportional to it is allocated, and refused with an {@link
+ * IllegalArgumentException} unless it is one of the forms {@link KeyType} lists. Accepted keys
+ * bound the work of a verification: RSA keys have 2048 to 8192 bits and a public exponent below
+ * 2^31, as go-libp2p requires. {@link #verify} checks a signature's length and, for ECDSA and
+ * secp256k1, its DER ({@code SEQUENCE { INTEGER r, INTEGER s }}, nothing else) before any
+ * arithmetic.
  */
 public final class PublicKey {
-  /** Largest protobuf-encoded public key accepted (an RSA-8192 SPKI is about 1.1 KiB). */
+  /**
+   * Largest protobuf-encoded public key accepted. The largest key itself, an RSA-8192
+   * SubjectPublicKeyInfo, takes 1,063 bytes.
+   */
   public static final int MAX_ENCODED = 2048;
 
   private final KeyType type;
   private final byte[] data;
+  private final Verifier verifier;
 
-  /** A public key of {@code type} with the type's key bytes. */
+  /**
+   * A public key of {@code type} with the type's key bytes (copied).
+   *
+   * @throws IllegalArgumentException if {@code data} is not a key of {@code type} in the form
+   *     {@link KeyType} describes, such as an RSA key of fewer than 2048 or more than 8192 bits
+   */
   public PublicKey(KeyType type, byte[] data) {
+    // Checked in place first: an accepted key is at most 1,063 bytes, so the copy is bounded.
+    this.verifier = Verifier.decode(type, data);
     this.type = type;
     this.data = data.clone();
-    if (type == KeyType.ED25519 && data.length != 32) {
-      throw new IllegalArgumentException("Ed25519 public key must be 32 bytes, got " + data.length);
-    }
   }
 
-  /** Decodes the protobuf {@code PublicKey{Type=1, Data=2}}. */
+  /**
+   * Decodes the protobuf {@code PublicKey{Type=1, Data=2}} of at most {@link #MAX_ENCODED} bytes.
+   *
+   * @throws IllegalArgumentException if the protobuf is malformed or too long, or its key is
+   *     refused as by {@link #PublicKey(KeyType, byte[])}
+   */
   public static PublicKey fromProtobuf(byte[] encoded) {
+    if (encoded.length > MAX_ENCODED) {
+      throw new IllegalArgumentException("public key protobuf of " + encoded.length + " bytes exceeds " + MAX_ENCODED
+          + " (an RSA-8192 key, the largest accepted, takes 1,063)");
+    }
     ProtoReader r = new ProtoReader(encoded, MAX_ENCODED);
     KeyType type = null;
     byte[] data = null;
@@ -83,6 +96,9 @@ public final class PublicKey {
    * Only exact (key, message, signature) triples that verified before are accepted from memory.
    */
   public boolean verifyCached(byte[] message, byte[] signature) {
+    if (message == null || signature == null || signature.length > verifier.maxSignatureSize()) {
+      return false;
+    }
     String id;
     try {
       java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
@@ -111,46 +127,22 @@ public final class PublicKey {
   private static final java.util.Map<String, Boolean> VERIFIED = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * Verifies {@code signature} over {@code message}. Returns false for a bad signature or a
-   * malformed key; never throws for hostile input.
+   * Verifies {@code signature} over {@code message}. Returns false for a bad signature; never
+   * throws for hostile input. A signature longer than the key allows (64 bytes for Ed25519, 72
+   * for secp256k1 and P-256, 104 for P-384, 139 for P-521, the modulus length for RSA) is refused
+   * on its length alone, an ECDSA or secp256k1 signature that is not exactly {@code SEQUENCE {
+   * INTEGER r, INTEGER s }} in DER (minimal lengths and integers, {@code 0 < r, s <} the group
+   * order) before any arithmetic.
    */
   public boolean verify(byte[] message, byte[] signature) {
+    if (message == null || signature == null || signature.length > verifier.maxSignatureSize()) {
+      return false;
+    }
     try {
-      return switch (type) {
-        case ED25519 -> Ed25519.verify(data, message, signature);
-        case ECDSA -> jdkVerify("EC", "SHA256withECDSA", data, message, signature);
-        case RSA -> jdkVerify("RSA", "SHA256withRSA", data, message, signature);
-        case SECP256K1 -> verifySecp256k1(message, signature);
-      };
+      return verifier.verify(message, signature);
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
     }
-  }
-
-  private static boolean jdkVerify(String keyAlg, String sigAlg, byte[] spki, byte[] message, byte[] sig)
-      throws GeneralSecurityException {
-    java.security.PublicKey key = KeyFactory.getInstance(keyAlg).generatePublic(new X509EncodedKeySpec(spki));
-    Signature s = Signature.getInstance(sigAlg);
-    s.initVerify(key);
-    s.update(message);
-    return s.verify(sig);
-  }
-
-  private boolean verifySecp256k1(byte[] message, byte[] signature) {
-    X9ECParameters curve = CustomNamedCurves.getByName("secp256k1");
-    ECDomainParameters domain =
-        new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH());
-    ECPublicKeyParameters pub = new ECPublicKeyParameters(curve.getCurve().decodePoint(data), domain);
-    ASN1Sequence seq = ASN1Sequence.getInstance(signature);
-    BigInteger r = ASN1Integer.getInstance(seq.getObjectAt(0)).getValue();
-    BigInteger s = ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
-    SHA256Digest digest = new SHA256Digest();
-    digest.update(message, 0, message.length);
-    byte[] hash = new byte[32];
-    digest.doFinal(hash, 0);
-    ECDSASigner signer = new ECDSASigner();
-    signer.init(false, pub);
-    return signer.verifySignature(hash, r, s);
   }
 
   static byte[] concat(byte[] a, byte[] b) {
