@@ -93,6 +93,16 @@ public interface NodeFactory extends AutoCloseable {
     return List.of("gossipnet-");
   }
 
+  /**
+   * The engines behind {@code node}, whose meters a contract reads (a load contract counts the
+   * drops on them): by default the node itself when it is a {@link
+   * io.gossipnet.core.engine.NetworkEngine}, else none. A node on several transports lists one
+   * engine per transport.
+   */
+  default List<io.gossipnet.core.engine.NetworkEngine> engines(GossipNode node) {
+    return node instanceof io.gossipnet.core.engine.NetworkEngine e ? List.of(e) : List.of();
+  }
+
   /** Releases what the factory holds beyond its nodes (the contract has stopped them); nothing by default. */
   @Override
   default void close() {}

@@ -1,13 +1,7 @@
 package io.gossipnet.p2p;
 
-import io.gossipnet.core.GossipNode;
-import io.gossipnet.core.NetworkConfig;
 import io.gossipnet.testkit.GossipNodeContract;
 import io.gossipnet.testkit.NodeFactory;
-import io.gossipnet.testkit.NodeOptions;
-import io.gossipnet.testkit.TransportCapabilities;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.List;
 
 /**
  * The contract over real {@link P2PNetwork}s on loopback: a relay listens on {@code 127.0.0.1:0}
@@ -17,26 +11,6 @@ import java.util.List;
 class P2PGossipNodeContractTest extends GossipNodeContract {
   @Override
   protected NodeFactory factory() {
-    return new NodeFactory() {
-      @Override
-      public GossipNode create(NodeOptions options) {
-        NetworkConfig.Builder c = options.networkConfig();
-        if (options.relay()) {
-          c.listenAddress("127.0.0.1:0");
-        }
-        return new P2PNetwork(c.build(), P2PConfig.defaults(), new SimpleMeterRegistry());
-      }
-
-      @Override
-      public TransportCapabilities capabilities() {
-        return TransportCapabilities.p2p();
-      }
-
-      @Override
-      public List<String> threadNamePrefixes() {
-        // The engine's threads, GossipSub's, Netty's event loops (default names) and the DHT's.
-        return List.of("gossipnet-", "gossipsub-", "multiThreadIoEventLoopGroup-", "kad-");
-      }
-    };
+    return new P2PNodeFactory();
   }
 }
