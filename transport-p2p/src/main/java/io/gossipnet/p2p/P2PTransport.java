@@ -407,6 +407,14 @@ public final class P2PTransport implements Transport {
       est = exchange(stream);
     } catch (IOException e) {
       refuse(stream, reasonOf(e), e.getMessage());
+      // The peer opens streams only when a connection is made: one whose stream failed in the
+      // exchange (reset by the peer as a duplicate, say) will get no other, so the mesh replaces it.
+      if (conn.isOpen() && !streams.containsKey(remote)) {
+        streamEnded.add(conn);
+        if (!conn.isOpen()) {
+          streamEnded.remove(conn);
+        }
+      }
       return;
     }
     P2PStreamConnection mc = (P2PStreamConnection) est.connection();
