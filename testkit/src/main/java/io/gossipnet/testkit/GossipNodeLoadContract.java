@@ -80,7 +80,7 @@ public abstract class GossipNodeLoadContract {
   protected void tenThousandMessagesASecondToNinePeersLoseNoHighPriorityMessageAndCountEveryBulkDrop() {
     int seconds = Integer.getInteger("gossipnet.load.seconds", 30);
     factory = factory();
-    GossipNode relay = start(NodeOptions.relay("relay"));
+    GossipNode relay = start(NodeOptions.relay("relay").withMaxConnectionsPerIp(PEERS));
     List<Receiver> receivers = new ArrayList<>();
     for (int i = 0; i < PEERS; i++) {
       GossipNode client = start(NodeOptions.client("client-" + i, factory.dialAddresses(relay)));

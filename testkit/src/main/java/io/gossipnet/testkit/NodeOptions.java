@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param broadcastQueueBulkSize capacity of the broadcaster's bulk queue
  * @param meshInterval time between the mesh's periodic passes
  * @param eventualReadyDelay how long after its first peer the node is ready anyway
+ * @param maxConnectionsPerIp incoming connections accepted from one address ({@link
+ *     NetworkConfig#maxConnectionsPerIp()}; every test node is on loopback, so a relay with more
+ *     clients than the default needs more)
  */
 public record NodeOptions(
     String name,
@@ -32,7 +35,8 @@ public record NodeOptions(
     List<String> relayPeers,
     int broadcastQueueBulkSize,
     Duration meshInterval,
-    Duration eventualReadyDelay) {
+    Duration eventualReadyDelay,
+    int maxConnectionsPerIp) {
 
   /** The genesis ID the contract's nodes use unless a test says otherwise. */
   public static final String DEFAULT_GENESIS = "contract-v1";
@@ -57,43 +61,48 @@ public record NodeOptions(
    */
   public static NodeOptions relay(String name) {
     return new NodeOptions(name, DEFAULT_GENESIS, true, 1, List.of(), NetworkConfig.DEFAULT_BROADCAST_QUEUE_BULK_SIZE,
-        DEFAULT_MESH_INTERVAL, NetworkConfig.DEFAULT_EVENTUAL_READY_DELAY);
+        DEFAULT_MESH_INTERVAL, NetworkConfig.DEFAULT_EVENTUAL_READY_DELAY, NetworkConfig.DEFAULT_MAX_CONNECTIONS_PER_IP);
   }
 
   /** A client (not listening) that dials {@code relayPeers} with fanout 1. */
   public static NodeOptions client(String name, List<String> relayPeers) {
     return new NodeOptions(name, DEFAULT_GENESIS, false, 1, relayPeers, NetworkConfig.DEFAULT_BROADCAST_QUEUE_BULK_SIZE,
-        DEFAULT_MESH_INTERVAL, NetworkConfig.DEFAULT_EVENTUAL_READY_DELAY);
+        DEFAULT_MESH_INTERVAL, NetworkConfig.DEFAULT_EVENTUAL_READY_DELAY, NetworkConfig.DEFAULT_MAX_CONNECTIONS_PER_IP);
   }
 
   /** These options with another fanout. */
   public NodeOptions withFanout(int v) {
-    return new NodeOptions(name, genesisId, relay, v, relayPeers, broadcastQueueBulkSize, meshInterval, eventualReadyDelay);
+    return new NodeOptions(name, genesisId, relay, v, relayPeers, broadcastQueueBulkSize, meshInterval, eventualReadyDelay, maxConnectionsPerIp);
   }
 
   /** These options dialing {@code v}. */
   public NodeOptions withRelayPeers(List<String> v) {
-    return new NodeOptions(name, genesisId, relay, fanout, v, broadcastQueueBulkSize, meshInterval, eventualReadyDelay);
+    return new NodeOptions(name, genesisId, relay, fanout, v, broadcastQueueBulkSize, meshInterval, eventualReadyDelay, maxConnectionsPerIp);
   }
 
   /** These options with another bulk broadcast queue capacity. */
   public NodeOptions withBroadcastQueueBulkSize(int v) {
-    return new NodeOptions(name, genesisId, relay, fanout, relayPeers, v, meshInterval, eventualReadyDelay);
+    return new NodeOptions(name, genesisId, relay, fanout, relayPeers, v, meshInterval, eventualReadyDelay, maxConnectionsPerIp);
   }
 
   /** These options with another mesh interval. */
   public NodeOptions withMeshInterval(Duration v) {
-    return new NodeOptions(name, genesisId, relay, fanout, relayPeers, broadcastQueueBulkSize, v, eventualReadyDelay);
+    return new NodeOptions(name, genesisId, relay, fanout, relayPeers, broadcastQueueBulkSize, v, eventualReadyDelay, maxConnectionsPerIp);
   }
 
   /** These options with another eventual-ready delay. */
   public NodeOptions withEventualReadyDelay(Duration v) {
-    return new NodeOptions(name, genesisId, relay, fanout, relayPeers, broadcastQueueBulkSize, meshInterval, v);
+    return new NodeOptions(name, genesisId, relay, fanout, relayPeers, broadcastQueueBulkSize, meshInterval, v, maxConnectionsPerIp);
+  }
+
+  /** These options with another per-address limit on incoming connections. */
+  public NodeOptions withMaxConnectionsPerIp(int v) {
+    return new NodeOptions(name, genesisId, relay, fanout, relayPeers, broadcastQueueBulkSize, meshInterval, eventualReadyDelay, v);
   }
 
   /** These options with another genesis ID. */
   public NodeOptions withGenesisId(String v) {
-    return new NodeOptions(name, v, relay, fanout, relayPeers, broadcastQueueBulkSize, meshInterval, eventualReadyDelay);
+    return new NodeOptions(name, v, relay, fanout, relayPeers, broadcastQueueBulkSize, meshInterval, eventualReadyDelay, maxConnectionsPerIp);
   }
 
   /**
@@ -106,6 +115,7 @@ public record NodeOptions(
         .relayPeers(relayPeers)
         .broadcastQueueBulkSize(broadcastQueueBulkSize)
         .meshInterval(meshInterval)
-        .eventualReadyDelay(eventualReadyDelay);
+        .eventualReadyDelay(eventualReadyDelay)
+        .maxConnectionsPerIp(maxConnectionsPerIp);
   }
 }

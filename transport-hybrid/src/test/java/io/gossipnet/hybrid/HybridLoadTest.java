@@ -6,7 +6,7 @@ import io.gossipnet.testkit.NodeFactory;
 /**
  * The load contract over real {@link HybridNetwork}s on loopback: a hybrid relay broadcasting
  * 10,000 messages a second to 9 hybrid clients, each dialing it over WS and P2P and kept on one of
- * the two (8 over WS, the WS per-address limit; the rest over P2P).
+ * the two.
  */
 class HybridLoadTest extends GossipNodeLoadContract {
   @Override
