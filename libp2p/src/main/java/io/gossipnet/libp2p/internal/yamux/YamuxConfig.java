@@ -6,7 +6,8 @@ package io.gossipnet.libp2p.internal.yamux;
  * @param maxInboundStreams streams the remote may have open at once; more are reset
  * @param maxOutboundStreams streams we may have open at once
  * @param maxWindow largest receive window a fast reader grows to
- * @param maxBufferedBytes unread bytes buffered per connection; a stream past it is reset
+ * @param maxBufferedBytes memory held for unread data per connection (see {@link YamuxStream});
+ *     the stream whose data would go past it is reset
  * @param keepAlive interval of our keep-alive pings; a ping unanswered for one more interval
  *     closes the connection ({@code Duration.ZERO} for none)
  */

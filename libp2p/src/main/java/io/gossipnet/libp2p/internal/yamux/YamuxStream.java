@@ -4,6 +4,7 @@ import io.gossipnet.libp2p.Connection;
 import io.gossipnet.libp2p.Libp2pException;
 import io.gossipnet.libp2p.Stream;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -19,17 +20,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * One Yamux stream with blocking, flow-controlled reads and writes. The receive window is
  * replenished as the application reads (and grows for fast readers up to the configured maximum);
  * writes wait for the remote's window.
+ *
+ * <p>Unread data is counted against the connection's and the host's buffer budgets by the memory
+ * it holds, not by its length: a data frame that fills (nearly) all of the buffer it arrived in
+ * is kept as a slice of that buffer and costs the buffer's capacity; a smaller one (a Noise frame
+ * carries several Yamux frames, or a frame spans two Noise frames) is copied into a buffer of its
+ * own, so that it does not keep the rest of a 64 KiB buffer alive, and costs its length. Each
+ * kept frame costs {@value #CHUNK_OVERHEAD} bytes more for its objects, so that a flood of
+ * one-byte frames is bounded by the budget too.
  */
 public final class YamuxStream implements Stream {
   private static final long GROW_IF_CONSUMED_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  /**
+   * What one kept data frame costs besides its bytes: the buffer and chunk objects and the queue
+   * slot (about 100 bytes on a 64-bit JVM), rounded up.
+   */
+  static final int CHUNK_OVERHEAD = 128;
 
   private final YamuxSession session;
   private final int id;
   private final boolean inbound;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
-    private long bufferedBytes;
+  private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+  /** Unread data bytes (what the receive window counts). */
+  private long bufferedBytes;
+  /** What the kept chunks cost against the budgets (their memory). */
+  private long charged;
   private long receiveWindow = YamuxConfig.INITIAL_WINDOW;
   private long targetWindow = YamuxConfig.INITIAL_WINDOW;
   private long consumed;
@@ -127,12 +144,17 @@ public final class YamuxStream implements Stream {
         delta = takeWindowUpdate();
         sendUpdate = delta > 0;
       } else {
-        if (!session.reserve(len)) {
+        int backing = backingCapacity(data);
+        boolean slice = len >= backing - backing / 8;
+        long charge = (slice ? backing : len) + CHUNK_OVERHEAD;
+        if (!session.reserve(charge)) {
           return false;
         }
-        // A retained slice, not a copy: the decoder's cumulation is not reused while we hold it.
-        chunks.add(data.retainedSlice());
+        // Most of its buffer: a retained slice (the decoder's cumulation is not reused while we
+        // hold it). A small part: a copy, which frees the buffer for the allocator.
+        chunks.add(new Chunk(slice ? data.retainedSlice() : Unpooled.copiedBuffer(data), charge));
         bufferedBytes += len;
+        charged += charge;
         changed.signalAll();
       }
     } finally {
@@ -143,6 +165,18 @@ public final class YamuxStream implements Stream {
     }
     return true;
   }
+
+  /** The capacity of the buffer {@code data} is a slice of (its own if it is none). */
+  private static int backingCapacity(ByteBuf data) {
+    ByteBuf b = data;
+    for (ByteBuf u = b.unwrap(); u != null; u = u.unwrap()) {
+      b = u;
+    }
+    return b.capacity();
+  }
+
+  /** A kept data frame and what it costs against the budgets. */
+  private record Chunk(ByteBuf data, long charge) {}
 
   void onWindowUpdate(long delta) {
     lock.lock();
@@ -196,7 +230,8 @@ public final class YamuxStream implements Stream {
     if (discard) {
       lock.lock();
       try {
-        drop = bufferedBytes;
+        drop = charged;
+        charged = 0;
         bufferedBytes = 0;
         releaseChunks();
       } finally {
@@ -209,9 +244,9 @@ public final class YamuxStream implements Stream {
 
   /** Drops unread data; call with the lock held. */
   private void releaseChunks() {
-    ByteBuf b;
-    while ((b = chunks.poll()) != null) {
-      b.release();
+    Chunk c;
+    while ((c = chunks.poll()) != null) {
+      c.data().release();
     }
   }
 
@@ -242,6 +277,7 @@ public final class YamuxStream implements Stream {
     }
     int n;
     long delta;
+    long freed = 0;
     lock.lock();
     try {
       long deadline = readTimeout == null ? 0 : System.nanoTime() + readTimeout.toNanos();
@@ -264,16 +300,20 @@ public final class YamuxStream implements Stream {
       }
       // Drain as many buffered chunks as fit: one lock and one wake-up per batch, not per frame.
       n = 0;
-      ByteBuf head;
+      Chunk head;
       while (n < len && (head = chunks.peek()) != null) {
-        int k = Math.min(len - n, head.readableBytes());
-        head.readBytes(b, off + n, k);
+        ByteBuf d = head.data();
+        int k = Math.min(len - n, d.readableBytes());
+        d.readBytes(b, off + n, k);
         n += k;
-        if (!head.isReadable()) {
-          chunks.poll().release();
+        if (!d.isReadable()) {
+          chunks.poll();
+          d.release();
+          freed += head.charge();
         }
       }
       bufferedBytes -= n;
+      charged -= freed;
       consumed += n;
       delta = resetReason == null ? takeWindowUpdate() : 0;
     } catch (InterruptedException e) {
@@ -282,7 +322,7 @@ public final class YamuxStream implements Stream {
     } finally {
       lock.unlock();
     }
-    session.unbuffer(n);
+    session.unbuffer(freed);
     if (delta > 0) {
       session.sendFrame(YamuxSession.WINDOW_UPDATE, 0, id, (int) delta, null);
     }
@@ -351,12 +391,17 @@ public final class YamuxStream implements Stream {
 
   @Override
   public void reset() {
+    reset("stream reset locally");
+  }
+
+  /** Resets the stream; local reads and writes then fail with {@code reason}. */
+  public void reset(String reason) {
     lock.lock();
     try {
       if (resetReason != null) {
         return;
       }
-      resetReason = "stream reset locally";
+      resetReason = reason;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -372,9 +417,10 @@ public final class YamuxStream implements Stream {
     lock.lock();
     try {
       discardReads = true;
-      drop = bufferedBytes;
-      consumed += drop;
+      drop = charged;
+      consumed += bufferedBytes;
       bufferedBytes = 0;
+      charged = 0;
       releaseChunks();
       delta = resetReason == null && !remoteFin ? takeWindowUpdate() : 0;
     } finally {
