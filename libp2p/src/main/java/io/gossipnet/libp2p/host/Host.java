@@ -48,6 +48,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -59,6 +60,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,8 +97,15 @@ public final class Host implements AutoCloseable {
   private final KeyPair noiseStatic = NoiseXXHandshake.generateX25519();
   private final byte[] noisePayload;
   private volatile SignedRecord signedRecord;
-  /** Unread bytes buffered in all streams of all connections. */
+  /** Memory held for unread data in all streams of all connections. */
   private final AtomicLong hostBuffered = new AtomicLong();
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+  /**
+   * Connections of each peer from the end of their Noise handshake until their channel closes:
+   * taken before the muxer is negotiated, so that connections still negotiating count against
+   * {@link HostConfig#maxConnectionsPerPeer()} too.
+   */
+  private final Map<PeerId, Integer> peerSlots = new ConcurrentHashMap<>();
 
   Host(HostConfig config) {
     this.config = config;
@@ -391,9 +400,42 @@ public final class Host implements AutoCloseable {
     return CompletableFuture.failedFuture(new Libp2pException("not connected to " + peer));
   }
 
-  /** Unread bytes buffered in the streams of all connections (counted against the budgets). */
+  /**
+   * Memory held for unread data in the streams of all connections, as counted against the buffer
+   * budgets: the data, the buffers it keeps alive and a per-frame overhead (see {@link
+   * HostConfig#maxBufferedBytesPerConnection()}).
+   */
   public long bufferedBytes() {
     return hostBuffered.get();
+  }
+
+  /**
+   * The value of one counter; 0 if never counted. Each limit a remote can push against counts its
+   * refusals: {@code connection.refused.inboundLimit}, {@code connection.refused.totalLimit} (an
+   * inbound connection closed at once), {@code connection.refused.perPeerLimit} (closed after the
+   * Noise handshake), {@code connection.setupTimeout} (set-up not finished within {@link
+   * HostConfig#handshakeTimeout()}), {@code connection.keepAliveTimeout}, {@code
+   * stream.refused.limit} (a stream past {@link HostConfig#maxInboundStreamsPerConnection()},
+   * reset), {@code stream.negotiationTimeout} (a stream that did not finish multistream-select
+   * within {@link HostConfig#streamNegotiationTimeout()}, reset), {@code
+   * stream.reset.connectionBudget}, {@code stream.reset.hostBudget} (unread data past a buffer
+   * budget: the stream is reset) and {@code stream.windowExceeded} (data past a Yamux receive
+   * window: the connection is closed).
+   */
+  public long metric(String name) {
+    LongAdder a = counters.get(name);
+    return a == null ? 0 : a.sum();
+  }
+
+  /** All counters, sorted by name. */
+  public Map<String, Long> metrics() {
+    Map<String, Long> m = new TreeMap<>();
+    counters.forEach((k, v) -> m.put(k, v.sum()));
+    return m;
+  }
+
+  private void count(String name) {
+    counters.computeIfAbsent(name, k -> new LongAdder()).increment();
   }
 
   /** A readable snapshot of the host: addresses, limits, connections and their streams. */
@@ -423,6 +465,7 @@ public final class Host implements AutoCloseable {
       allChannels.decrementAndGet();
     });
     if (inbound > config.maxInboundConnections() || all > config.maxConnections()) {
+      count(inbound > config.maxInboundConnections() ? "connection.refused.inboundLimit" : "connection.refused.totalLimit");
       LOG.info("refusing inbound connection from {}: connection limit reached ({} inbound, {} total)",
           ch.remoteAddress(), inbound - 1, all - 1);
       ch.close();
@@ -434,7 +477,8 @@ public final class Host implements AutoCloseable {
   private void upgrade(Channel ch, boolean initiator, PeerId expected, CompletableFuture<Connection> result) {
     ch.pipeline().addLast("guard", new Guard(result));
     ch.eventLoop().schedule(() -> {
-      if (!result.isDone()) {
+      if (!result.isDone() && ch.isActive()) {
+        count("connection.setupTimeout");
         closeWithReason(ch, "connection set-up not finished within " + config.handshakeTimeout());
       }
     }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -450,8 +494,8 @@ public final class Host implements AutoCloseable {
 
   private void secured(ChannelHandlerContext ctx, boolean initiator, NoisePayload.Verified remote,
       CompletableFuture<Connection> result) {
-    long perPeer = connections.stream().filter(c -> c.remotePeerId().equals(remote.peerId()) && c.isOpen()).count();
-    if (perPeer >= config.maxConnectionsPerPeer()) {
+    if (!takePeerSlot(ctx.channel(), remote.peerId())) {
+      count("connection.refused.perPeerLimit");
       closeWithReason(ctx.channel(), "per-peer connection limit " + config.maxConnectionsPerPeer()
           + " reached for " + remote.peerId());
       return;
@@ -468,15 +512,35 @@ public final class Host implements AutoCloseable {
         : MultistreamHandler.listener(Set.of(YamuxSession.PROTOCOL), onMuxer));
   }
 
+  /**
+   * Takes one of {@code peer}'s {@link HostConfig#maxConnectionsPerPeer()} places for {@code ch}
+   * until it closes; false if they are all taken.
+   */
+  private boolean takePeerSlot(Channel ch, PeerId peer) {
+    boolean[] taken = new boolean[1];
+    peerSlots.compute(peer, (p, n) -> {
+      int held = n == null ? 0 : n;
+      if (held >= config.maxConnectionsPerPeer()) {
+        return n;
+      }
+      taken[0] = true;
+      return held + 1;
+    });
+    if (taken[0]) {
+      ch.closeFuture().addListener(f -> peerSlots.computeIfPresent(peer, (p, n) -> n <= 1 ? null : n - 1));
+    }
+    return taken[0];
+  }
+
   private void addMuxer(ChannelHandlerContext ctx, boolean initiator, NoisePayload.Verified remote, boolean early,
       CompletableFuture<Connection> result) {
     HostConnection[] holder = new HostConnection[1];
     YamuxConfig yc = new YamuxConfig(config.maxInboundStreamsPerConnection(), 1024, config.maxStreamWindow(),
         config.maxBufferedBytesPerConnection(), config.keepAliveInterval());
     YamuxSession session = new YamuxSession(initiator, yc, s -> serveInbound(holder[0], s), hostBuffered,
-        config.maxBufferedBytesTotal());
+        config.maxBufferedBytesTotal(), this::count);
     HostConnection conn = new HostConnection(ctx.channel(), session, remote.peerId(),
-        initiator ? Direction.OUTBOUND : Direction.INBOUND, early, executor, config);
+        initiator ? Direction.OUTBOUND : Direction.INBOUND, early, executor, config, this::count);
     holder[0] = conn;
     ctx.pipeline().addAfter(ctx.name(), "yamux", session);
     connections.add(conn);
@@ -504,9 +568,10 @@ public final class Host implements AutoCloseable {
     s.bind(conn);
     executor.execute(() -> {
       try {
-        s.setReadTimeout(config.streamNegotiationTimeout());
-        String protocol = Multistream.handle(s.in(), s.out(), handlers.keySet(), 16);
-        s.setReadTimeout(null);
+        String protocol;
+        try (NegotiationDeadline d = negotiationDeadline(conn, s, config, this::count)) {
+          protocol = Multistream.handle(s.in(), s.out(), handlers.keySet(), 16);
+        }
         s.protocol(protocol);
         StreamHandler h = handlers.get(protocol);
         if (h == null) {
@@ -519,6 +584,37 @@ public final class Host implements AutoCloseable {
         s.reset();
       }
     });
+  }
+
+  /**
+   * Resets {@code s} unless its protocol is negotiated within {@link
+   * HostConfig#streamNegotiationTimeout()}: the deadline of the whole negotiation, which a peer that
+   * sends a byte now and then cannot extend (a read timeout alone would only bound each read).
+   */
+  static NegotiationDeadline negotiationDeadline(HostConnection conn, YamuxStream s, HostConfig config,
+      java.util.function.Consumer<String> events) {
+    AtomicBoolean done = new AtomicBoolean();
+    s.setReadTimeout(config.streamNegotiationTimeout());
+    io.netty.util.concurrent.ScheduledFuture<?> timer = conn.channel().eventLoop().schedule(() -> {
+      if (done.compareAndSet(false, true)) {
+        events.accept("stream.negotiationTimeout");
+        LOG.debug("stream {} of {} not negotiated within {}: reset", s, conn.remotePeerId(),
+            config.streamNegotiationTimeout());
+        s.reset("stream " + s.id() + " not negotiated within " + config.streamNegotiationTimeout());
+      }
+    }, config.streamNegotiationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return () -> {
+      s.setReadTimeout(null);
+      if (done.compareAndSet(false, true)) {
+        timer.cancel(false);
+      }
+    };
+  }
+
+  /** Ends a {@link #negotiationDeadline}: the negotiation finished or failed first. */
+  interface NegotiationDeadline extends AutoCloseable {
+    @Override
+    void close();
   }
 
   private void identifyPush(Stream s) throws IOException {

@@ -15,14 +15,20 @@ import java.util.List;
  * @param earlyMuxerNegotiation advertise {@code /yamux/1.0.0} in the Noise payload, skipping
  *     multistream-select for the muxer when the remote advertises it too
  * @param handshakeTimeout time a new connection has to finish TCP + Noise + Yamux set-up
- * @param streamNegotiationTimeout time a stream has to finish multistream-select
+ * @param streamNegotiationTimeout time a stream has to finish multistream-select, from its opening
+ *     (the whole negotiation, not each read): a stream still negotiating then is reset
  * @param maxConnections connections in total ({@link #UNLIMITED} for no limit)
  * @param maxInboundConnections inbound connections; more are refused at once
  * @param maxOutboundConnections outbound connections (dials); a dial beyond fails at once
- * @param maxConnectionsPerPeer connections to one peer
- * @param maxInboundStreamsPerConnection streams a remote may have open at once on one connection
- * @param maxBufferedBytesPerConnection unread bytes buffered per connection (stream budget)
- * @param maxBufferedBytesTotal unread bytes buffered in all connections together
+ * @param maxConnectionsPerPeer connections to one peer, counted from the end of their Noise
+ *     handshake (one still negotiating its muxer counts); one past it is closed then
+ * @param maxInboundStreamsPerConnection streams a remote may have open at once on one connection;
+ *     a SYN past it is answered with a reset
+ * @param maxBufferedBytesPerConnection memory held for unread data per connection: the data
+ *     frame that would take it further resets its stream. A frame costs the buffer it keeps alive
+ *     (its own length when it is copied out of a larger one) plus a fixed overhead, so that many
+ *     small frames cannot hold more memory than this (see {@link Host#bufferedBytes()})
+ * @param maxBufferedBytesTotal the same budget for all connections together
  * @param maxStreamWindow largest Yamux receive window a fast stream grows to
  * @param keepAliveInterval interval of Yamux keep-alive pings; a connection whose ping stays
  *     unanswered for one more interval is closed ({@code Duration.ZERO} turns them off)

@@ -27,13 +27,14 @@ final class HostConnection implements Connection {
   private final boolean early;
   private final Executor executor;
   private final HostConfig config;
+  private final java.util.function.Consumer<String> events;
   private final Multiaddr remoteAddress;
   private final Multiaddr localAddress;
   private final CompletableFuture<IdentifyInfo> identify = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
 
   HostConnection(Channel channel, YamuxSession session, PeerId remotePeerId, Direction direction, boolean early,
-      Executor executor, HostConfig config) {
+      Executor executor, HostConfig config, java.util.function.Consumer<String> events) {
     this.channel = channel;
     this.session = session;
     this.remotePeerId = remotePeerId;
@@ -41,6 +42,7 @@ final class HostConnection implements Connection {
     this.early = early;
     this.executor = executor;
     this.config = config;
+    this.events = events;
     this.remoteAddress = Multiaddr.fromSocketAddress((InetSocketAddress) channel.remoteAddress());
     this.localAddress = Multiaddr.fromSocketAddress((InetSocketAddress) channel.localAddress());
   }
@@ -81,9 +83,10 @@ final class HostConnection implements Connection {
       }
       s.bind(this);
       try {
-        s.setReadTimeout(config.streamNegotiationTimeout());
-        String p = Multistream.select(s.in(), s.out(), protocols);
-        s.setReadTimeout(null);
+        String p;
+        try (Host.NegotiationDeadline d = Host.negotiationDeadline(this, s, config, events)) {
+          p = Multistream.select(s.in(), s.out(), protocols);
+        }
         s.protocol(p);
         return s;
       } catch (Exception e) {

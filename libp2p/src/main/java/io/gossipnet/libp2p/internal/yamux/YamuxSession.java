@@ -48,6 +48,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicLong hostBuffered;
   private final long hostBudget;
+  private final Consumer<String> events;
   private final ReentrantLock writable = new ReentrantLock();
   private final Condition writableChanged = writable.newCondition();
   private volatile Channel channel;
@@ -64,17 +65,22 @@ public final class YamuxSession extends ByteToMessageDecoder {
    * @param onInbound called on the event loop for each accepted inbound stream
    */
   public YamuxSession(boolean client, YamuxConfig config, Consumer<YamuxStream> onInbound) {
-    this(client, config, onInbound, null, Long.MAX_VALUE);
+    this(client, config, onInbound, null, Long.MAX_VALUE, e -> { });
   }
 
   /**
-   * A session that also counts its unread bytes in {@code hostBuffered}, shared by all sessions of
-   * a host, limited to {@code hostBudget}.
+   * A session that also counts the memory of its unread data in {@code hostBuffered}, shared by
+   * all sessions of a host, limited to {@code hostBudget}, and reports each limit it enforces to
+   * {@code events} by name: {@code stream.refused.limit} (a SYN past the inbound stream limit),
+   * {@code stream.reset.connectionBudget}, {@code stream.reset.hostBudget} (data past a buffer
+   * budget), {@code stream.windowExceeded} (data past a receive window: the connection is closed)
+   * and {@code connection.keepAliveTimeout}.
    */
   public YamuxSession(boolean client, YamuxConfig config, Consumer<YamuxStream> onInbound, AtomicLong hostBuffered,
-      long hostBudget) {
+      long hostBudget, Consumer<String> events) {
     this.hostBuffered = hostBuffered;
     this.hostBudget = hostBudget;
+    this.events = events;
     this.client = client;
     this.config = config;
     this.onInbound = onInbound;
@@ -105,6 +111,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
       return;
     }
     if (pingOutstanding) {
+      events.accept("connection.keepAliveTimeout");
       protocolError(ctx, "keep-alive ping " + pingOpaque + " not answered within " + config.keepAlive());
       return;
     }
@@ -117,23 +124,25 @@ public final class YamuxSession extends ByteToMessageDecoder {
     return streams.size();
   }
 
-  /** Unread bytes buffered in this session's streams. */
+  /** Memory held for unread data in this session's streams (see {@link YamuxStream}), in bytes. */
   long bufferedBytes() {
     return buffered.get();
   }
 
   /**
-   * Reserves {@code n} bytes of unread data against this connection's and the host's budgets;
-   * false (nothing reserved) when either would be exceeded.
+   * Reserves {@code n} bytes of memory for unread data against this connection's and the host's
+   * budgets; false (nothing reserved, the event counted) when either would be exceeded.
    */
   boolean reserve(long n) {
     if (buffered.addAndGet(n) > config.maxBufferedBytes()) {
       buffered.addAndGet(-n);
+      events.accept("stream.reset.connectionBudget");
       return false;
     }
     if (hostBuffered != null && hostBuffered.addAndGet(n) > hostBudget) {
       hostBuffered.addAndGet(-n);
       buffered.addAndGet(-n);
+      events.accept("stream.reset.hostBudget");
       return false;
     }
     return true;
@@ -195,6 +204,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
         YamuxStream s = streams.get(id);
         long window = s != null ? s.receiveWindow() : YamuxConfig.INITIAL_WINDOW;
         if (length > window) {
+          events.accept("stream.windowExceeded");
           protocolError(ctx, "yamux data of " + length + " bytes beyond the receive window " + window
               + " of stream " + id);
           return;
@@ -253,6 +263,7 @@ public final class YamuxSession extends ByteToMessageDecoder {
       }
       if (inbound.incrementAndGet() > config.maxInboundStreams()) {
         inbound.decrementAndGet();
+        events.accept("stream.refused.limit");
         LOG.info("yamux: resetting stream {} from {}: inbound stream limit {} reached", id,
             ctx.channel().remoteAddress(), config.maxInboundStreams());
         sendFrame(WINDOW_UPDATE, RST, id, 0, null);
