@@ -69,14 +69,22 @@ final class HostileClient implements AutoCloseable {
    * the static key (pass another key than {@code identity} for a wrong signature).
    */
   void handshake(PrivateKey identity, PrivateKey signWith) throws Exception {
+    handshake(identity, signWith, List.of("/yamux/1.0.0"));
+  }
+
+  /**
+   * The Noise XX handshake announcing {@code muxers} in its payload; with none, the muxer is then
+   * negotiated with multistream-select inside Noise ({@link #negotiateYamux}).
+   */
+  void handshake(PrivateKey identity, PrivateKey signWith, List<String> muxers) throws Exception {
     negotiateNoise();
     NoiseXXHandshake hs = new NoiseXXHandshake(true, NoiseXXHandshake.generateX25519());
     writeNoiseFrame(hs.writeMessageA(new byte[0]));
     hs.readMessageB(readNoiseFrame());
-    byte[] payload = NoisePayload.create(signWith, hs.staticPublic(), List.of("/yamux/1.0.0"));
+    byte[] payload = NoisePayload.create(signWith, hs.staticPublic(), muxers);
     if (signWith != identity) {
       // keep the signature made by the other key but claim the identity key
-      byte[] good = NoisePayload.create(identity, hs.staticPublic(), List.of("/yamux/1.0.0"));
+      byte[] good = NoisePayload.create(identity, hs.staticPublic(), muxers);
       payload = splice(good, payload);
     }
     writeNoiseFrame(hs.writeMessageC(payload));
@@ -99,9 +107,81 @@ final class HostileClient implements AutoCloseable {
     writeNoiseFrame(c);
   }
 
+  /**
+   * Proposes {@code /yamux/1.0.0} with multistream-select inside Noise (after a handshake without
+   * early muxer negotiation); true if the host agrees, false if it refuses or closes.
+   */
+  boolean negotiateYamux() throws Exception {
+    send(Multistream.encode(Multistream.HEADER, "/yamux/1.0.0"));
+    io.netty.buffer.ByteBuf got = io.netty.buffer.Unpooled.buffer();
+    try {
+      List<String> answers = new java.util.ArrayList<>();
+      while (answers.size() < 2) {
+        String m = Multistream.read(got);
+        if (m != null) {
+          answers.add(m);
+          continue;
+        }
+        got.writeBytes(receive());
+      }
+      return answers.get(1).equals("/yamux/1.0.0");
+    } catch (EOFException | SocketTimeoutException | java.net.SocketException e) {
+      return false;
+    } finally {
+      got.release();
+    }
+  }
+
   /** Receives one decrypted Noise frame. */
   byte[] receive() throws Exception {
     return receive.decrypt(null, readNoiseFrame());
+  }
+
+  /** A Yamux frame the host sent (its header; data frames' payload is skipped). */
+  record YamuxFrame(int type, int flags, int stream, int length) {
+    boolean reset() {
+      return (flags & 8) != 0;
+    }
+  }
+
+  private final java.io.ByteArrayOutputStream pendingFrames = new java.io.ByteArrayOutputStream();
+
+  /**
+   * Reads the host's Yamux frames until {@code until} accepts one; false if the host closes the
+   * connection or nothing arrives within the socket timeout first.
+   */
+  boolean readFramesUntil(java.util.function.Predicate<YamuxFrame> until) throws Exception {
+    while (true) {
+      ByteBuffer b = ByteBuffer.wrap(pendingFrames.toByteArray());
+      boolean found = false;
+      while (!found && b.remaining() >= 12) {
+        int start = b.position();
+        b.get();
+        int type = b.get();
+        int flags = b.getShort() & 0xFFFF;
+        int id = b.getInt();
+        int length = b.getInt();
+        int dataLen = type == 0 ? length : 0;
+        if (b.remaining() < dataLen) {
+          b.position(start);
+          break;
+        }
+        b.position(b.position() + dataLen);
+        found = until.test(new YamuxFrame(type, flags, id, length));
+      }
+      byte[] rest = new byte[b.remaining()];
+      b.get(rest);
+      pendingFrames.reset();
+      pendingFrames.writeBytes(rest);
+      if (found) {
+        return true;
+      }
+      try {
+        pendingFrames.writeBytes(receive());
+      } catch (EOFException | SocketTimeoutException | java.net.SocketException e) {
+        return false;
+      }
+    }
   }
 
   static byte[] yamux(int type, int flags, int stream, int length, byte[] data) {

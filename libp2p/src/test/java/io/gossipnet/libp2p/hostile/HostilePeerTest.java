@@ -142,7 +142,9 @@ class HostilePeerTest {
 
   @Test
   void yamuxDataBeyondTheWindowClosesTheConnection() throws Exception {
+    long before = host.metric("stream.windowExceeded");
     yamuxFrameClosesTheConnection(HostileClient.yamux(0, 1, 1, 300 * 1024, new byte[16]));
+    assertThat(host.metric("stream.windowExceeded")).isEqualTo(before + 1);
   }
 
   @Test
@@ -259,6 +261,7 @@ class HostilePeerTest {
       long start = System.nanoTime();
       assertThat(h.closedByRemote()).isTrue(); // reads and ignores the pings
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(pinging.metric("connection.keepAliveTimeout")).isEqualTo(1);
     }
   }
 
