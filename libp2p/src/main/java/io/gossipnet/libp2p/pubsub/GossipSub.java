@@ -106,6 +106,11 @@ public final class GossipSub implements AutoCloseable {
   private final Map<MessageKey, Long> seen = new LinkedHashMap<>();
   private final MessageCache mcache;
   private final Set<PeerId> connecting = new HashSet<>();
+  /**
+   * Each peer's inbound stream (guarded by {@code lock}): a new one resets the one before, as go
+   * and js do, so that a peer holds one partly read RPC here, not one per stream it opens.
+   */
+  private final Map<PeerId, Stream> inboundStreams = new HashMap<>();
   private final PeerScore scores;
   /** Direct peers by ID, from the configuration (immutable: read without the lock). */
   private final Map<PeerId, DirectPeer> direct;
@@ -576,9 +581,34 @@ public final class GossipSub implements AutoCloseable {
     p.close();
   }
 
-  /** Reads the RPCs a peer sends on its (inbound to us) stream. */
+  /**
+   * Reads the RPCs a peer sends on its (inbound to us) stream; a newer inbound stream of the same
+   * peer resets this one ({@code stream.inboundReplaced}).
+   */
   private void readLoop(Stream stream) throws IOException {
     PeerId pid = stream.connection().remotePeerId();
+    Stream previous;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      previous = inboundStreams.put(pid, stream);
+    }
+    if (previous != null) {
+      count("stream.inboundReplaced");
+      LOG.debug("{} opened another inbound pubsub stream: the one before is reset", pid);
+      previous.reset();
+    }
+    try {
+      readStream(stream, pid);
+    } finally {
+      synchronized (lock) {
+        inboundStreams.remove(pid, stream);
+      }
+    }
+  }
+
+  private void readStream(Stream stream, PeerId pid) throws IOException {
     GossipPeer peer;
     synchronized (lock) {
       if (closed) {

@@ -1,8 +1,11 @@
 package io.gossipnet.libp2p.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.gossipnet.libp2p.Connection;
+import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.crypto.PrivateKey;
 import io.gossipnet.libp2p.encoding.Varint;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +70,27 @@ class GossipSubHostileInputTest {
     attacker.sendBytes(Varint.encode(10L << 20));
     await().atMost(WAIT).until(() -> victim.gs.metric("rpc.oversized") == 1);
     assertThat(victim.gs.score(attacker.host.peerId())).isNegative();
+    honestMessageStillArrives();
+  }
+
+  @Test
+  void aPeerOpeningMorePubsubStreamsThanOneHasEachOlderOneResetAndTheOtherPeerIsServed() throws Exception {
+    // Each stream announces an RPC of 60 kB and sends half of it: a router that read them all
+    // would hold 30 kB per stream, up to the host's stream limit per connection.
+    Connection c = attacker.host.connections(victim.peerId()).get(0);
+    java.util.List<Stream> flood = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Stream s = c.newStream(GossipSub.MESHSUB_V11).get(10, TimeUnit.SECONDS);
+      s.out().write(Varint.encode(60_000));
+      s.out().write(new byte[30_000]);
+      s.out().flush();
+      flood.add(s);
+    }
+    await().atMost(WAIT).until(() -> victim.gs.metric("stream.inboundReplaced") == 20);
+    // the victim holds the newest inbound stream and its own outbound one (and at most a short-lived identify push)
+    assertThat(victim.host.connections(attacker.host.peerId()).get(0).streamCount()).isLessThanOrEqualTo(3);
+    assertThatThrownBy(() -> attacker.stream().in().read()).hasMessageContaining("reset by remote");
+    assertThatThrownBy(() -> flood.get(0).in().read()).hasMessageContaining("reset by remote");
     honestMessageStillArrives();
   }
 
