@@ -1,5 +1,6 @@
 package io.gossipnet.libp2p.http;
 
+import io.gossipnet.libp2p.Connection;
 import io.gossipnet.libp2p.Libp2pException;
 import io.gossipnet.libp2p.Stream;
 import io.gossipnet.libp2p.StreamHandler;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * A path under no mount gets 404; a declared body over the limit gets 413 before it is read; a
  * body that cannot be read gets 400; a handler that throws gets 500. One request per stream: the
  * response carries {@code connection: close} and the stream is closed for writing after it.
+ *
+ * <p>A connection has at most {@link #maxConcurrentRequestsPerConnection()} requests served at
+ * once (bodies are read whole before the handler runs, so this bounds what one connection makes
+ * the server hold to that many bodies); a stream past it is answered 503 with {@code retry-after}
+ * before its request is read, and counted ({@code request.refused.concurrency}, {@link #metric}).
  */
 public final class HttpServer implements StreamHandler {
   /** The stream protocol ID. */
@@ -30,6 +37,8 @@ public final class HttpServer implements StreamHandler {
   public static final String WELL_KNOWN_PATH = "/.well-known/libp2p/protocols";
   /** Default largest request body. */
   public static final long DEFAULT_MAX_BODY = 8L * 1024 * 1024;
+  /** Default most requests served at once per connection. */
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS_PER_CONNECTION = 16;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
@@ -43,23 +52,56 @@ public final class HttpServer implements StreamHandler {
 
   private final Map<String, Mount> mounts = new ConcurrentHashMap<>();
   private final long maxBody;
+  private final int maxConcurrent;
+  /** Requests being served per connection; a connection with none has no entry. */
+  private final Map<Connection, Integer> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
-  /** A server with the default body limit. */
+  /** A server with the default limits. */
   public HttpServer() {
     this(DEFAULT_MAX_BODY);
   }
 
   /** A server accepting request bodies up to {@code maxBody} bytes. */
   public HttpServer(long maxBody) {
+    this(maxBody, DEFAULT_MAX_CONCURRENT_REQUESTS_PER_CONNECTION);
+  }
+
+  /**
+   * A server accepting request bodies up to {@code maxBody} bytes and serving at most {@code
+   * maxConcurrentRequestsPerConnection} requests of one connection at once.
+   */
+  public HttpServer(long maxBody, int maxConcurrentRequestsPerConnection) {
     if (maxBody < 0) {
       throw new IllegalArgumentException("maxBody must not be negative: " + maxBody);
     }
+    if (maxConcurrentRequestsPerConnection < 1) {
+      throw new IllegalArgumentException("maxConcurrentRequestsPerConnection must be positive: "
+          + maxConcurrentRequestsPerConnection);
+    }
     this.maxBody = maxBody;
+    this.maxConcurrent = maxConcurrentRequestsPerConnection;
   }
 
   /** The largest request body read. */
   public long maxBody() {
     return maxBody;
+  }
+
+  /** The most requests of one connection served at once. */
+  public int maxConcurrentRequestsPerConnection() {
+    return maxConcurrent;
+  }
+
+  /** Requests being served now, over all connections. */
+  public int requestsInFlight() {
+    return inFlight.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** The value of one counter ({@code request.refused.concurrency}); 0 if never counted. */
+  public long metric(String name) {
+    LongAdder a = counters.get(name);
+    return a == null ? 0 : a.sum();
   }
 
   /**
@@ -86,6 +128,38 @@ public final class HttpServer implements StreamHandler {
 
   @Override
   public void handle(Stream stream) throws IOException {
+    Connection c = stream.connection();
+    if (!enter(c)) {
+      counters.computeIfAbsent("request.refused.concurrency", k -> new LongAdder()).increment();
+      LOG.debug("refusing a request of {}: {} requests of its connection in progress", c.remotePeerId(), maxConcurrent);
+      // the request is left unread: the host discards it when the stream closes
+      respond(stream, new HttpResponse(503, Map.of("content-type", List.of("text/plain"), "retry-after", List.of("1")),
+          ("more than " + maxConcurrent + " concurrent requests on this connection")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return;
+    }
+    try {
+      serveStream(stream);
+    } finally {
+      inFlight.computeIfPresent(c, (k, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  /** Takes a place among the requests of {@code c} served at once; false if none is left. */
+  private boolean enter(Connection c) {
+    boolean[] entered = new boolean[1];
+    inFlight.compute(c, (k, n) -> {
+      int held = n == null ? 0 : n;
+      if (held >= maxConcurrent) {
+        return n;
+      }
+      entered[0] = true;
+      return held + 1;
+    });
+    return entered[0];
+  }
+
+  private void serveStream(Stream stream) throws IOException {
     stream.setReadTimeout(REQUEST_TIMEOUT);
     HttpWire.Head head;
     try {

@@ -115,6 +115,52 @@ class HttpServerTest {
   }
 
   @Test
+  void aPeerSendingMoreConcurrentRequestsThanTheLimitIsAnswered503AndTheOtherPeerIsServed() throws Exception {
+    server.mount(null, "/upload", req -> {
+      bodiesRead.incrementAndGet();
+      return HttpResponse.text(200, "text/plain", "got " + req.body().length);
+    });
+    server.mount(null, "/status", says("ok"));
+    Connection honest;
+    Host other = Host.builder().build().start();
+    try {
+      honest = other.dial(serving.listenAddresses().get(0).withPeerId(serving.peerId())).get(10, TimeUnit.SECONDS);
+      assertThat(new HttpClient().send(honest, HttpRequest.get("/status")).status()).isEqualTo(200);
+      // 40 requests on one connection, each body half sent: the server reads them whole before
+      // its handler runs, so each one it takes holds its body until the rest arrives
+      int limit = HttpServer.DEFAULT_MAX_CONCURRENT_REQUESTS_PER_CONNECTION;
+      int flood = 40;
+      byte[] head = "POST /upload HTTP/1.1\r\ncontent-length: 1000\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      List<io.gossipnet.libp2p.Stream> streams = new java.util.ArrayList<>();
+      for (int i = 0; i < flood; i++) {
+        io.gossipnet.libp2p.Stream st = connection.newStream(HttpServer.PROTOCOL).get(10, TimeUnit.SECONDS);
+        st.out().write(head);
+        st.out().write(new byte[500]);
+        st.out().flush();
+        streams.add(st);
+      }
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> server.metric("request.refused.concurrency") == flood - limit);
+      assertThat(server.requestsInFlight()).isEqualTo(limit);
+      assertThat(new HttpClient().send(honest, HttpRequest.get("/status")).status()).isEqualTo(200);
+      java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+      for (io.gossipnet.libp2p.Stream st : streams) {
+        st.out().write(new byte[500]);
+        st.out().flush();
+        HttpWire.Head h = HttpWire.readHead(st.in());
+        statuses.merge(Integer.parseInt(h.startLine()[1]), 1, Integer::sum);
+        st.close();
+      }
+      assertThat(statuses).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(200, limit, 503, flood - limit)));
+      assertThat(bodiesRead).hasValue(limit);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> server.requestsInFlight() == 0);
+      assertThat(new HttpClient().send(honest, HttpRequest.get("/status")).status()).isEqualTo(200);
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void aMalformedContentLengthIs400() throws Exception {
     server.mount(null, "/", says("x"));
     HttpResponse r = send(new HttpRequest("POST", "/x", Map.of("content-length", List.of("abc"), "transfer-encoding", List.of("identity")), new byte[0]));

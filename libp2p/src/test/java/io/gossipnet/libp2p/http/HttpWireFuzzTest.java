@@ -286,9 +286,18 @@ class HttpWireFuzzTest {
       this.in = in;
     }
 
+    /** Only a key for the server's per-connection count: every other method fails. */
+    private static final Connection CONNECTION = (Connection) java.lang.reflect.Proxy.newProxyInstance(
+        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == args[0];
+          case "toString" -> "in-memory connection";
+          default -> throw new UnsupportedOperationException("in-memory stream");
+        });
+
     @Override
     public Connection connection() {
-      throw new UnsupportedOperationException("in-memory stream");
+      return CONNECTION;
     }
 
     @Override
