@@ -36,6 +36,12 @@ public enum DisconnectReason {
    * stream, whose peer then ends with a read error).
    */
   STREAM_REPLACED("StreamReplaced", false),
+  /**
+   * An incoming connection past the incoming limits (total or per address) when it was added: its
+   * handshake was admitted, but so were others that finished first (not a seed reason; the seed
+   * refuses before the handshake only).
+   */
+  INCOMING_LIMIT("IncomingLimit", false),
   /** The local node is shutting down. */
   NODE_SHUTDOWN("NodeShutdown", false);
 

@@ -116,6 +116,13 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
   private final PayloadLimit payloadLimit;
 
   private final Object peersLock = new Object();
+  /**
+   * Incoming connections {@link #addPeer} has taken a place for and not yet added (guarded by
+   * {@code peersLock}): counted with the incoming peers, so that handshakes that finish at once
+   * cannot take the node past its incoming limits.
+   */
+  private int admitting;
+  private final Map<String, Integer> admittingFrom = new HashMap<>();
   private final Object identityLock = new Object();
   /** The identity key (hex) found behind each address this node dialed, to avoid redialing it. */
   private final ConcurrentHashMap<String, String> dialedIdentities = new ConcurrentHashMap<>();
@@ -574,15 +581,78 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
   // ---------------------------------------------------------------- peers
 
   /**
-   * Adds a handshaken connection as a peer and starts its loops.
+   * Adds a handshaken connection as a peer and starts its loops. An incoming one is checked against
+   * the incoming limits again, with the peers and the incoming connections being added at the same
+   * time: the transports ask {@link TransportContext#admitIncoming} before their handshake, and
+   * handshakes that run at once all pass that check.
    *
-   * @return the peer, or null if it was refused (duplicate identity)
+   * @return the peer, or null if it was refused (duplicate identity, incoming limit)
    */
   protected WsPeer addPeer(MessageConnection conn, PeerHandshake handshake) {
     if (stopped.get()) {
       conn.close(DisconnectReason.NODE_SHUTDOWN, config.shutdownAckTimeout());
       return null;
     }
+    Admitted admitted = null;
+    if (!conn.outgoing()) {
+      String host = conn.remoteHost();
+      TransportContext.Admission a;
+      synchronized (peersLock) {
+        a = incomingAdmission(host);
+        if (a == TransportContext.Admission.OK) {
+          admitted = new Admitted(host);
+        }
+      }
+      if (admitted == null) {
+        metrics.disconnected(DisconnectReason.INCOMING_LIMIT);
+        log.info("event=ConnectFailed remote={} reason=IncomingLimit limit={}", conn.remoteAddress(), a);
+        conn.close(DisconnectReason.INCOMING_LIMIT, config.disconnectAckTimeout());
+        return null;
+      }
+    }
+    try {
+      return addAdmittedPeer(conn, handshake, admitted);
+    } finally {
+      if (admitted != null) {
+        synchronized (peersLock) {
+          admitted.release();
+        }
+      }
+    }
+  }
+
+  /** A place taken for an incoming connection until it is added or refused; guarded by {@code peersLock}. */
+  private final class Admitted {
+    private final String host;
+    private boolean released;
+
+    Admitted(String host) {
+      this.host = host;
+      admitting++;
+      admittingFrom.merge(host, 1, Integer::sum);
+    }
+
+    void release() {
+      if (!released) {
+        released = true;
+        admitting--;
+        admittingFrom.computeIfPresent(host, (h, n) -> n <= 1 ? null : n - 1);
+      }
+    }
+  }
+
+  /** The incoming limits for one more peer from {@code host}, counting those being added; call under {@code peersLock}. */
+  private TransportContext.Admission incomingAdmission(String host) {
+    if (count(false) + admitting >= config.incomingConnectionsLimit()) {
+      return TransportContext.Admission.TOTAL_LIMIT;
+    }
+    if (countFrom(host) + admittingFrom.getOrDefault(host, 0) >= config.maxConnectionsPerIp()) {
+      return TransportContext.Admission.PER_IP_LIMIT;
+    }
+    return TransportContext.Admission.OK;
+  }
+
+  private WsPeer addAdmittedPeer(MessageConnection conn, PeerHandshake handshake, Admitted admitted) {
     WsPeer peer = new WsPeer(this, conn, handshake);
     HandshakeIdentity id = handshake.identity();
     byte[] verificationToSend = null;
@@ -603,6 +673,9 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
     }
     int count;
     synchronized (peersLock) {
+      if (admitted != null) {
+        admitted.release(); // the place becomes the peer's, in the same step
+      }
       WsPeer[] old = peers;
       WsPeer[] next = Arrays.copyOf(old, old.length + 1);
       // Outgoing peers first: with a broadcast limit they are favoured, as in the seed's heap.
@@ -1167,13 +1240,9 @@ public class NetworkEngine implements GossipNode, io.gossipnet.core.http.RoutedN
       if (!config.enableGossipService()) {
         return Admission.GOSSIP_DISABLED;
       }
-      if (count(false) >= config.incomingConnectionsLimit()) {
-        return Admission.TOTAL_LIMIT;
+      synchronized (peersLock) {
+        return incomingAdmission(remoteHost);
       }
-      if (countFrom(remoteHost) >= config.maxConnectionsPerIp()) {
-        return Admission.PER_IP_LIMIT;
-      }
-      return Admission.OK;
     }
 
     @Override
