@@ -290,6 +290,7 @@ final class WsConnection implements MessageConnection, FrameHandler {
   private static int closeCodeFor(DisconnectReason reason) {
     return switch (reason) {
       case READ_ERROR, BAD_DATA, BAD_IDENTITY_DATA -> CloseStatus.POLICY_VIOLATION;
+      case INCOMING_LIMIT -> CloseStatus.TRY_AGAIN_LATER;
       default -> CloseStatus.NORMAL;
     };
   }

@@ -10,6 +10,7 @@ import io.gossipnet.core.spi.PeerHandshake;
 import io.gossipnet.core.spi.Transport;
 import io.gossipnet.core.spi.TransportContext;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -75,8 +76,10 @@ import org.slf4j.LoggerFactory;
  * the seed network (inventory section 6) and hand {@link WsConnection}s to the engine.
  *
  * <p>Server side, in order (the seed's {@code RequestTracker} then {@code ServeHTTP}): the per-IP
- * connection rate (429 with {@code Retry-After}; over twice the count the connection is dropped),
- * the pending-connection cap (503 except for {@code /status}), then for the gossip path: gossip
+ * connection rate (429 with {@code Retry-After}; over twice the count the connection is dropped;
+ * both counted in {@code gossipnet.ws.rate.limited}), the pending-connection cap (more HTTP
+ * connections not upgraded to WebSocket than the incoming limit: 503 except for {@code /status},
+ * {@code gossipnet.ws.pending.refused}; the gauge {@code gossipnet.ws.http.pending}), then for the gossip path: gossip
  * enabled (404) and incoming limits (503), version negotiation (412), genesis path variable (404
  * when missing, 412 on mismatch), node random (412 missing, 508 self), the identity challenge
  * (412 when malformed or wrongly signed), then the upgrade. Client side: the response status
@@ -110,6 +113,8 @@ public final class WsTransport implements Transport {
   private final java.util.Set<WsConnection> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
   private Counter rateLimited;
+  private Counter pendingRefused;
+  private Counter closedIdle;
   private MeterRegistry meters;
 
   /** Creates a transport with these settings; nothing starts until {@link #start}. */
@@ -148,6 +153,12 @@ public final class WsTransport implements Transport {
     this.ourRandom = Base64.getEncoder().encodeToString(ctx.nodeRandom());
     this.rateTracker = new RequestTracker(config.connectionsRateLimitingWindow(), config.connectionsRateLimitingCount(), System::nanoTime);
     this.rateLimited = Counter.builder("gossipnet.ws.rate.limited").description("connections refused by the per-IP rate limit").register(meters);
+    this.pendingRefused = Counter.builder("gossipnet.ws.pending.refused")
+        .description("requests answered 503: more HTTP connections than the incoming limit were pending")
+        .register(meters);
+    this.closedIdle = Counter.builder("gossipnet.ws.http.closed.idle")
+        .description("HTTP connections closed before their first request (the read-header timeout, or the client left)")
+        .register(meters);
     threadPool = new QueuedThreadPool(200, 4, 60_000);
     threadPool.setName("gossipnet-ws");
     threadPool.setDaemon(true);
@@ -220,16 +231,29 @@ public final class WsTransport implements Transport {
     connector.setIdleTimeout(ws.readHeaderTimeout().toMillis());
     connector.addEventListener(
         new Connection.Listener() {
+          // Only HTTP connections are pending: an upgraded one becomes a WebSocketConnection (its
+          // HTTP connection closes), and under TLS the SslConnection below the HTTP one is the
+          // same TCP connection.
           @Override
           public void onOpened(Connection c) {
-            openHttpConnections.incrementAndGet();
+            if (pendingHttp(c)) {
+              openHttpConnections.incrementAndGet();
+            }
           }
 
           @Override
           public void onClosed(Connection c) {
-            openHttpConnections.decrementAndGet();
+            if (pendingHttp(c)) {
+              openHttpConnections.decrementAndGet();
+              if (c.getMessagesIn() == 0) {
+                closedIdle.increment();
+              }
+            }
           }
         });
+    Gauge.builder("gossipnet.ws.http.pending", openHttpConnections, AtomicInteger::get)
+        .description("open HTTP connections not upgraded to WebSocket")
+        .register(meters);
     server.addConnector(connector);
     if (config.incomingConnectionsLimit() > 0) {
       server.addBean(new NetworkConnectionLimit(config.incomingConnectionsLimit() + ws.reservedHealthConnections(), connector));
@@ -585,6 +609,7 @@ public final class WsTransport implements Transport {
       if (config.incomingConnectionsLimit() > 0
           && openHttpConnections.get() > config.incomingConnectionsLimit()
           && !path.equals(STATUS_PATH)) {
+        pendingRefused.increment();
         writeText(response, callback, 503, "too many pending connections");
         return true;
       }
@@ -758,6 +783,16 @@ public final class WsTransport implements Transport {
     DroppedConnection(String message) {
       super(message);
     }
+  }
+
+  private static boolean pendingHttp(Connection c) {
+    return !(c instanceof org.eclipse.jetty.websocket.core.WebSocketConnection)
+        && !(c instanceof org.eclipse.jetty.io.ssl.SslConnection);
+  }
+
+  /** For tests: the most frames outstanding on one live connection now (each at most {@link WsConfig#maxOutstandingFrames()}). */
+  int mostOutstandingFrames() {
+    return live.stream().mapToInt(WsConnection::outstandingFrames).max().orElse(0);
   }
 
   /** For tests and dumps: open HTTP (not yet upgraded) connections. */

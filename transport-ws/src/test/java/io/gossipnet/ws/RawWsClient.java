@@ -62,7 +62,24 @@ final class RawWsClient implements AutoCloseable {
 
   /** Opens a socket and sends an upgrade request for {@code path} with these extra headers. */
   static RawWsClient upgrade(int port, String path, Map<String, String> extra) throws IOException {
+    RawWsClient c = sendUpgrade(port, path, extra);
+    c.readResponseHead();
+    return c;
+  }
+
+  /**
+   * Opens a socket and sends an upgrade request without waiting for the answer: many such
+   * requests are handled by the server at once; {@link #readResponse()} reads the answer.
+   */
+  static RawWsClient sendUpgrade(int port, String path, Map<String, String> extra) throws IOException {
     RawWsClient c = new RawWsClient(new Socket(InetAddress.getLoopbackAddress(), port));
+    c.sendUpgradeRequest(port, path, extra);
+    return c;
+  }
+
+  /** Sends an upgrade request on this (connected, so far silent) socket; {@link #readResponse()} reads the answer. */
+  void sendUpgradeRequest(int port, String path, Map<String, String> extra) throws IOException {
+    RawWsClient c = this;
     byte[] key = new byte[16];
     RANDOM.nextBytes(key);
     StringBuilder req = new StringBuilder()
@@ -78,8 +95,12 @@ final class RawWsClient implements AutoCloseable {
     req.append("\r\n");
     c.out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
     c.out.flush();
-    c.readResponseHead();
-    return c;
+  }
+
+  /** Reads the answer to a request sent with {@link #sendUpgrade}; returns its status. */
+  int readResponse() throws IOException {
+    readResponseHead();
+    return status;
   }
 
   /** Opens a socket and sends a plain GET. */
