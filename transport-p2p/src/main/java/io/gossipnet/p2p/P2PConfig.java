@@ -11,7 +11,9 @@ import java.util.Objects;
  *     with {@link PeerKeyFile#obtain})
  * @param dhtProviders the seed's {@code EnableDHTProviders}: Kademlia discovery and capability
  *     advertisement, and twice the outbound connection budget
- * @param streamTimeout how long opening the gossip stream and its start-of-stream exchange may take
+ * @param streamTimeout how long opening the gossip stream may take, and then its start-of-stream
+ *     exchange: a deadline for the whole exchange (the stream is reset at it and refused with
+ *     {@code exchange_timeout}), not a timeout of each read
  * @param httpTimeout the read timeout of one peer HTTP request
  * @param maxHttpResponseBody the largest HTTP response body read by peer clients
  * @param forceFetchTransactions the seed's {@code ForceFetchTransactions}: subscribe to TX gossip

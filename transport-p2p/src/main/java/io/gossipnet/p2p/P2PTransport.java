@@ -20,6 +20,7 @@ import io.gossipnet.libp2p.host.HostConfig;
 import io.gossipnet.libp2p.http.HttpServer;
 import io.gossipnet.libp2p.multiformats.Multiaddr;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -49,7 +50,15 @@ import org.slf4j.LoggerFactory;
  * <p>Streams are refused, with a reason logged and counted in {@code
  * gossipnet.p2p.streams.refused{reason}}, when gossip is disabled on an inbound connection, when
  * they come on an outbound connection we did not dial for the mesh, when the peer that sorts
- * higher opens one, or when the start-of-stream exchange fails.
+ * higher opens one, when the incoming admission refuses the peer ({@code total_limit}, {@code
+ * per_ip_limit}: the connection is closed too), when the start-of-stream exchange fails or does not
+ * finish within {@link P2PConfig#streamTimeout()} ({@code exchange_timeout}), or when the peer opens
+ * another gossip stream while one is still in its exchange ({@code superseded}: the older one is
+ * reset, as a newer stream replaces an established one).
+ *
+ * <p>The host's limit counters ({@link Host#LIMIT_COUNTERS}) are the meter {@code
+ * gossipnet.p2p.host.limits{limit}}, and HTTP requests refused because their connection had too
+ * many in progress are {@code gossipnet.p2p.http.refused{reason=concurrency}}.
  */
 public final class P2PTransport implements Transport {
   /** The V22 gossip stream protocol. */
@@ -76,6 +85,10 @@ public final class P2PTransport implements Transport {
    * dials such a peer afresh.
    */
   private final java.util.Set<Connection> streamEnded = ConcurrentHashMap.newKeySet();
+  /** The gossip stream each peer has in its start-of-stream exchange: a newer one supersedes it. */
+  private final Map<PeerId, Stream> exchanging = new ConcurrentHashMap<>();
+  /** Streams reset because a newer one of their peer arrived during their exchange. */
+  private final java.util.Set<Stream> superseded = ConcurrentHashMap.newKeySet();
   private volatile TransportContext context;
   private volatile Host host;
   private volatile MetadataExchange.Local local;
@@ -162,6 +175,18 @@ public final class P2PTransport implements Transport {
       b.listen(listenMultiaddr(c.listenAddress()));
     }
     Host h = b.build();
+    for (String name : Host.LIMIT_COUNTERS) {
+      FunctionCounter.builder("gossipnet.p2p.host.limits", h, host -> host.metric(name))
+          .description("connections and streams the libp2p host refused, reset or closed at one of its limits")
+          .tag("network", networkType())
+          .tag("limit", name)
+          .register(ctx.meters());
+    }
+    FunctionCounter.builder("gossipnet.p2p.http.refused", http, x -> x.server().metric("request.refused.concurrency"))
+        .description("HTTP requests answered 503: their connection had too many in progress")
+        .tag("network", networkType())
+        .tag("reason", "concurrency")
+        .register(ctx.meters());
     for (String protocol : GOSSIP_PROTOCOLS) {
       h.setStreamHandler(protocol, this::remoteOpened);
     }
@@ -401,12 +426,26 @@ public final class P2PTransport implements Transport {
         return;
       }
     }
-    EstablishedConnection est;
+    Stream before = exchanging.put(remote, stream);
+    if (before != null) {
+      superseded.add(before);
+      before.reset();
+    }
+    EstablishedConnection est = null;
+    IOException failure = null;
     try {
-      stream.setReadTimeout(p2p.streamTimeout());
       est = exchange(stream);
     } catch (IOException e) {
-      refuse(stream, reasonOf(e), e.getMessage());
+      failure = e;
+    } finally {
+      exchanging.remove(remote, stream);
+    }
+    if (superseded.remove(stream)) {
+      refuse(stream, "superseded", "the peer opened another gossip stream during this one's exchange");
+      return;
+    }
+    if (failure != null) {
+      refuse(stream, reasonOf(failure), failure.getMessage());
       // The peer opens streams only when a connection is made: one whose stream failed in the
       // exchange (reset by the peer as a duplicate, say) will get no other, so the mesh replaces it.
       if (conn.isOpen() && !streams.containsKey(remote)) {
@@ -428,13 +467,38 @@ public final class P2PTransport implements Transport {
     mc.closed().join();
   }
 
+  /**
+   * Runs the start-of-stream exchange within {@link P2PConfig#streamTimeout()}: a deadline for the
+   * whole exchange, at which the stream is reset, so that a peer sending a byte now and then cannot
+   * hold it open (a read timeout would bound each read only).
+   */
   private EstablishedConnection exchange(Stream stream) throws IOException {
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+    CompletableFuture.delayedExecutor(p2p.streamTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (finished.compareAndSet(false, true)) {
+        expired.set(true);
+        stream.reset();
+      }
+    });
+    try {
+      return exchangeNow(stream);
+    } catch (IOException e) {
+      if (expired.get()) {
+        throw new ExchangeTimeoutException("start-of-stream exchange not finished within " + p2p.streamTimeout());
+      }
+      throw e;
+    } finally {
+      finished.set(true);
+    }
+  }
+
+  private EstablishedConnection exchangeNow(Stream stream) throws IOException {
     Connection conn = stream.connection();
     PeerId remote = conn.remotePeerId();
     InputStream in = new BufferedInputStream(stream.in(), 64 * 1024);
     OutputStream out = new BufferedOutputStream(stream.out(), 64 * 1024);
     boolean connectionOutgoing = conn.direction() == Direction.OUTBOUND;
-    stream.setReadTimeout(p2p.streamTimeout());
     String version;
     java.util.Set<String> features = java.util.Set.of();
     String telemetry = "";
@@ -455,7 +519,6 @@ public final class P2PTransport implements Transport {
       telemetry = r.peer().telemetryId();
       instance = r.peer().instanceName();
     }
-    stream.setReadTimeout(null);
     byte[] key = ed25519Key(remote);
     PeerHandshake hs =
         new PeerHandshake(version, features, telemetry, instance, new HandshakeIdentity.TransportAuthenticated(key), remote.toBase58());
@@ -523,6 +586,13 @@ public final class P2PTransport implements Transport {
     });
   }
 
+  /** An exchange that did not finish within the stream timeout. */
+  private static final class ExchangeTimeoutException extends IOException {
+    ExchangeTimeoutException(String message) {
+      super(message);
+    }
+  }
+
   /** A second gossip stream with a peer that already has one. */
   private static final class DuplicateStreamException extends IOException {
     DuplicateStreamException(String message) {
@@ -542,6 +612,9 @@ public final class P2PTransport implements Transport {
   private static String reasonOf(IOException e) {
     if (e instanceof DuplicateStreamException) {
       return "duplicate_stream";
+    }
+    if (e instanceof ExchangeTimeoutException) {
+      return "exchange_timeout";
     }
     if (e instanceof MetadataException m) {
       return "metadata_" + m.reason().name().toLowerCase(java.util.Locale.ROOT);

@@ -76,6 +76,11 @@ import org.slf4j.LoggerFactory;
 public final class Host implements AutoCloseable {
   /** The security protocol ID negotiated before Noise. */
   public static final String NOISE_PROTOCOL = "/noise";
+  /** The names of the counters of the host's limits (see {@link #metric}). */
+  public static final List<String> LIMIT_COUNTERS = List.of("connection.refused.inboundLimit",
+      "connection.refused.totalLimit", "connection.refused.perPeerLimit", "connection.setupTimeout",
+      "connection.keepAliveTimeout", "stream.refused.limit", "stream.negotiationTimeout",
+      "stream.reset.connectionBudget", "stream.reset.hostBudget", "stream.windowExceeded");
   private static final Logger LOG = LoggerFactory.getLogger(Host.class);
 
   private final HostConfig config;
