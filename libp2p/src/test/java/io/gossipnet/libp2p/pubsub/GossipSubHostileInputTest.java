@@ -95,6 +95,29 @@ class GossipSubHostileInputTest {
   }
 
   @Test
+  void aPeerAskingForTheSameMessageOverAndOverIsServedItThreeTimesAndTheOtherPeerIsServed() throws Exception {
+    Rpc.WireMessage m = RawPubsubPeer.signed(attackerKey, TOPIC, "wanted", 5);
+    attacker.send(RawPubsubPeer.messages(m));
+    await().atMost(WAIT).until(() -> victim.texts().contains("wanted"));
+    byte[] id = MessageIdFunction.FROM_SEQNO.messageId(m.from(), m.key(), m.seqno(), m.data());
+    for (int i = 0; i < 10; i++) {
+      Rpc iwant = Rpc.empty();
+      iwant.control().iwant().add(id);
+      attacker.send(iwant);
+    }
+    await().atMost(WAIT).until(() -> victim.gs.metric("iwant.received") == 10);
+    assertThat(victim.gs.metric("iwant.overLimit")).isEqualTo(7);
+    await().atMost(WAIT).until(() -> servedToAttacker("wanted") == 3);
+    honestMessageStillArrives();
+    assertThat(servedToAttacker("wanted")).as("no more than three copies for one peer").isEqualTo(3);
+  }
+
+  private long servedToAttacker(String text) {
+    return attacker.received.stream().flatMap(r -> r.messages().stream())
+        .filter(w -> new String(w.data(), StandardCharsets.UTF_8).equals(text)).count();
+  }
+
+  @Test
   void aMalformedRpcIsDroppedAndCounted() throws Exception {
     attacker.sendRaw(new byte[] {0x12, 0x7f, 0x01}); // field 2 claims 127 bytes, has 1
     attacker.sendRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}); // truncated varint tag
