@@ -259,6 +259,20 @@ public final class WsTransport implements Transport {
       server.addBean(new NetworkConnectionLimit(config.incomingConnectionsLimit() + ws.reservedHealthConnections(), connector));
     }
     server.setHandler(new RootHandler());
+    // Requests Jetty answers itself: refused before any handler (400 malformed, 414, 431 a head
+    // over maxHeaderSize) or failed in one (500).
+    server.setErrorHandler(new org.eclipse.jetty.server.handler.ErrorHandler() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Object status = request.getAttribute(ERROR_STATUS);
+        Counter.builder("gossipnet.ws.http.errors")
+            .description("error responses Jetty made itself: requests refused before a handler (400, 414, 431) or failed in one")
+            .tag("status", String.valueOf(status))
+            .register(meters)
+            .increment();
+        return super.handle(request, response, callback);
+      }
+    });
     server.setStopTimeout(5_000);
     server.start();
     String scheme = ws.tls() ? "https" : "http";

@@ -247,4 +247,20 @@ class WsFloodTest {
     target.broadcast(Tags.TX, java.nio.ByteBuffer.allocate(64).putInt(last + 1).array(), false, null);
     await().atMost(WAIT).until(() -> atHonest.stream().anyMatch(m -> java.nio.ByteBuffer.wrap(m.data()).getInt() == last + 1));
   }
+
+  @Test
+  void requestsWithHeadsOverTheHeaderLimitAreAnswered431AndCountedAndTheOtherPeerIsServed() throws Exception {
+    WsNetwork target = nodes.start(b -> b.maxConnectionsPerIp(100));
+    WsNetwork honest = honestPeerOf(target);
+    for (int i = 0; i < 10; i++) {
+      Map<String, String> h = new java.util.LinkedHashMap<>(RawWsClient.validHeaders(WsTestNodes.GENESIS));
+      h.put("X-Padding", "x".repeat(WsConfig.DEFAULT_MAX_HEADER_SIZE * 2));
+      try (RawWsClient c = RawWsClient.upgrade(target.localPort(), PATH, h)) {
+        assertThat(c.status).isEqualTo(431);
+      }
+    }
+    assertThat(counted(target, "gossipnet.ws.http.errors", "status", "431")).isEqualTo(10);
+    assertThat(target.connectedPeers()).hasSize(1);
+    assertServed(honest);
+  }
 }
