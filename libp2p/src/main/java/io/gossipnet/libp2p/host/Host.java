@@ -76,11 +76,12 @@ import org.slf4j.LoggerFactory;
 public final class Host implements AutoCloseable {
   /** The security protocol ID negotiated before Noise. */
   public static final String NOISE_PROTOCOL = "/noise";
-  /** The names of the counters of the host's limits (see {@link #metric}). */
+  /** The names of the counters of the host's limits and refusals (see {@link #metric}). */
   public static final List<String> LIMIT_COUNTERS = List.of("connection.refused.inboundLimit",
       "connection.refused.totalLimit", "connection.refused.perPeerLimit", "connection.setupTimeout",
       "connection.keepAliveTimeout", "stream.refused.limit", "stream.negotiationTimeout",
-      "stream.reset.connectionBudget", "stream.reset.hostBudget", "stream.windowExceeded");
+      "stream.reset.connectionBudget", "stream.reset.hostBudget", "stream.windowExceeded",
+      "connection.refused.peerIdMismatch");
   private static final Logger LOG = LoggerFactory.getLogger(Host.class);
 
   private final HostConfig config;
@@ -681,6 +682,9 @@ public final class Host implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
       String reason = c instanceof Libp2pException ? c.getMessage() : c.toString();
+      if (c instanceof io.gossipnet.libp2p.internal.noise.PeerIdMismatchException) {
+        count("connection.refused.peerIdMismatch");
+      }
       closeWithReason(ctx.channel(), reason);
     }
 

@@ -123,6 +123,7 @@ class HostilePeerTest {
     assertThatThrownBy(() -> good.dial(wrong).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasMessageContaining("does not match the dialed");
+    assertThat(good.metric("connection.refused.peerIdMismatch")).as("the refusal, counted").isEqualTo(1);
   }
 
   @Test

@@ -82,7 +82,7 @@ public final class NoisePayload {
     }
     PeerId peerId = publicKey.toPeerId();
     if (expected != null && !expected.equals(peerId)) {
-      throw new Libp2pException("remote peer ID " + peerId + " does not match the dialed " + expected);
+      throw new PeerIdMismatchException("remote peer ID " + peerId + " does not match the dialed " + expected);
     }
     return new Verified(peerId, publicKey, List.copyOf(muxers));
   }
