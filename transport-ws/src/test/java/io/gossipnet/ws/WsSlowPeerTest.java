@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gossipnet.core.DisconnectReason;
-import io.gossipnet.core.GossipException;
 import io.gossipnet.core.NetworkConfig;
-import io.gossipnet.core.OutgoingMessage;
 import io.gossipnet.core.Tag;
-import io.gossipnet.core.TaggedHandler;
 import io.gossipnet.core.Tags;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,16 +59,16 @@ class WsSlowPeerTest {
         WsTestNodes.listening().tags(tags).maxConnectionsPerIp(HEALTHY + 1)
             .maxMessageQueueDuration(STALE_AFTER).slowWriterTimeout(STALE_AFTER).slowWriterCheckInterval(Duration.ofMillis(500))
             .build());
-    List<PhaseCounter> healthy = new ArrayList<>();
+    PhasedThroughput healthy = new PhasedThroughput(BULK, RATE, SIZE);
     for (int i = 0; i < HEALTHY; i++) {
       WsNetwork peer = nodes.start(NetworkConfig.builder(WsTestNodes.GENESIS)
           .relayPeers(List.of("127.0.0.1:" + relay.localPort())).gossipFanout(1).tags(tags).build());
-      healthy.add(new PhaseCounter(peer));
+      healthy.watch(peer);
     }
     WsTestNodes.awaitPeers(relay, HEALTHY);
 
-    minRate(healthy, runPhase(relay, WARM_UP, WARM_UP_SECONDS), WARM_UP); // JIT and buffers, not measured
-    double baseline = minRate(healthy, runPhase(relay, BASELINE, PHASE_SECONDS), BASELINE);
+    healthy.run(relay, WARM_UP, WARM_UP_SECONDS); // JIT and buffers, not measured
+    double baseline = healthy.run(relay, BASELINE, PHASE_SECONDS);
 
     AtomicBoolean closed = new AtomicBoolean();
     AtomicLong slowRead = new AtomicLong();
@@ -82,7 +76,7 @@ class WsSlowPeerTest {
       assertThat(slow.status).isEqualTo(101);
       WsTestNodes.awaitPeers(relay, HEALTHY + 1);
       Thread.ofPlatform().daemon().start(() -> readSlowly(slow, RATE * (SIZE + 4) / 100, slowRead, closed));
-      double withSlowPeer = minRate(healthy, runPhase(relay, WITH_SLOW_PEER, PHASE_SECONDS), WITH_SLOW_PEER);
+      double withSlowPeer = healthy.run(relay, WITH_SLOW_PEER, PHASE_SECONDS);
 
       await("the slow peer closed by the stale-write rule").atMost(Duration.ofSeconds(30))
           .until(() -> staleCloses(relay) == 1);
@@ -113,41 +107,6 @@ class WsSlowPeerTest {
         + relay.metrics().disconnectCount(DisconnectReason.SLOW_CONNECTION);
   }
 
-  /** Broadcasts phase {@code phase}'s messages at {@link #RATE} for {@code seconds}; returns how long it took, in ns. */
-  private static long runPhase(WsNetwork relay, int phase, int seconds) {
-    long total = (long) RATE * seconds;
-    byte[] payload = new byte[SIZE];
-    long start = System.nanoTime();
-    for (long n = 0; n < total; n++) {
-      long wait = start + n * 1_000_000_000L / RATE - System.nanoTime();
-      if (wait > 200_000) {
-        LockSupport.parkNanos(wait);
-      }
-      ByteBuffer.wrap(payload).putInt(phase).putLong(n);
-      try {
-        relay.broadcast(BULK, payload.clone(), false, null);
-      } catch (GossipException.QueueFull e) {
-        // counted against the phase: its peers receive less
-      }
-    }
-    return System.nanoTime() - start;
-  }
-
-  /**
-   * The lowest rate among the peers for phase {@code phase}: messages of the phase received, over
-   * the time from the phase's first to its last arrival at that peer (once arrivals stop).
-   */
-  private static double minRate(List<PhaseCounter> peers, long phaseNanos, int phase) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-        .until(() -> peers.stream().allMatch(p -> p.quietSince(phase, 500_000_000L)));
-    double min = Double.MAX_VALUE;
-    for (PhaseCounter p : peers) {
-      long span = Math.max(phaseNanos, p.last.get(phase) - p.first.get(phase));
-      min = Math.min(min, p.count.get(phase) / (span / 1e9));
-    }
-    return min;
-  }
-
   /** Reads the socket at {@code bytesPerSecond} until it ends. */
   private static void readSlowly(RawWsClient client, int bytesPerSecond, AtomicLong read, AtomicBoolean closed) {
     byte[] chunk = new byte[Math.max(1, bytesPerSecond / 20)];
@@ -170,27 +129,5 @@ class WsSlowPeerTest {
       // reset by the relay: closed too
     }
     closed.set(true);
-  }
-
-  /** Per phase: how many messages a peer received, and when the first and the last arrived. */
-  private static final class PhaseCounter {
-    final AtomicLongArray count = new AtomicLongArray(3);
-    final AtomicLongArray first = new AtomicLongArray(3);
-    final AtomicLongArray last = new AtomicLongArray(3);
-
-    PhaseCounter(WsNetwork peer) {
-      peer.registerHandlers(List.of(new TaggedHandler(BULK, msg -> {
-        int phase = ByteBuffer.wrap(msg.data()).getInt();
-        long now = System.nanoTime();
-        first.compareAndSet(phase, 0, now);
-        last.set(phase, now);
-        count.incrementAndGet(phase);
-        return OutgoingMessage.ignore();
-      })));
-    }
-
-    boolean quietSince(int phase, long nanos) {
-      return count.get(phase) > 0 && System.nanoTime() - last.get(phase) > nanos;
-    }
   }
 }
