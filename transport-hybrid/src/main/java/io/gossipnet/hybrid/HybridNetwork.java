@@ -341,14 +341,18 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
    * Broadcasts on both networks (TX over GossipSub on the P2P side); with {@code wait}, in
    * parallel, returning once the message is queued to every peer of both (a network with no peer
    * is not waited on). A full queue on one network does not keep the message from the other; the
-   * {@link GossipException.QueueFull} is thrown after both were tried.
+   * {@link GossipException.QueueFull} is thrown after both were tried, unless the network whose
+   * queue was full has no peer: its broadcaster holds messages while it has none (until one comes
+   * or they are stale), so its queue fills on a node that gossips over the other network only, and
+   * the message is lost for nobody (the seed returns that network's error too; the engine counts
+   * it, {@code gossipnet.broadcast.queue.full}).
    */
   @Override
   public void broadcast(Tag tag, byte[] data, boolean wait, Peer except) {
     if (stopped.get()) {
       throw new GossipException.Closed("network is stopped");
     }
-    both(wait, net -> net.broadcast(tag, data, waitOn(net, wait), except));
+    sendOnBoth(wait, net -> net.broadcast(tag, data, waitOn(net, wait), except));
   }
 
   /** {@link #broadcast} on both networks, on nodes that relay (each network decides as its config says). */
@@ -357,7 +361,31 @@ public class HybridNetwork implements GossipNode, io.gossipnet.core.http.RoutedN
     if (stopped.get()) {
       throw new GossipException.Closed("network is stopped");
     }
-    both(wait, net -> net.relay(tag, data, waitOn(net, wait), except));
+    sendOnBoth(wait, net -> net.relay(tag, data, waitOn(net, wait), except));
+  }
+
+  /**
+   * {@link #both} for a send: a full queue on a network without peers is forgiven when the other
+   * network has peers and took the message.
+   */
+  private void sendOnBoth(boolean parallel, Consumer<GossipNode> send) {
+    GossipException.QueueFull[] held = new GossipException.QueueFull[2]; // p2p, ws
+    both(parallel, net -> {
+      try {
+        send.accept(net);
+      } catch (GossipException.QueueFull e) {
+        if (!((NetworkEngine) net).connectedPeers().isEmpty()) {
+          throw e;
+        }
+        held[net == p2p ? 0 : 1] = e; // decided once both were tried
+      }
+    });
+    if (held[0] != null && (held[1] != null || ws.connectedPeers().isEmpty())) {
+      throw held[0];
+    }
+    if (held[1] != null && p2p.connectedPeers().isEmpty()) {
+      throw held[1];
+    }
   }
 
   /**

@@ -208,6 +208,29 @@ class HybridNetworkTest {
     await().atMost(WAIT).until(() -> atWs.size() == 1);
   }
 
+  @Test
+  void aFullQueueOnANetworkWithoutPeersDoesNotFailABroadcastTheOtherNetworkCarries() {
+    HybridConfig base = HybridNodes.listening(List.of(), 0).build();
+    HybridNetwork relay = nodes.hybrid(HybridConfig.builder(
+            base.network().toBuilder().broadcastQueueBulkSize(4).broadcastQueueHighPrioritySize(4).build())
+        .p2pListenAddress(base.p2pListenAddress()).build());
+    relay.start();
+    WsNetwork wsOnly = nodes.wsClient(List.of(relay.address().orElseThrow()));
+    List<IncomingMessage> atWs = record(wsOnly, Tags.AV, OutgoingMessage.ignore());
+    wsOnly.start();
+    await().atMost(WAIT).until(() -> relay.ws().connectedPeers().size() == 1);
+    assertThat(relay.p2p().connectedPeers()).isEmpty();
+
+    // The P2P broadcaster holds what it is given while it has no peer: its queue of 4 fills.
+    for (int i = 0; i < 20; i++) {
+      relay.broadcast(Tags.AV, new byte[] {(byte) i}, false, null);
+      int sent = i + 1;
+      await().atMost(WAIT).until(() -> atWs.size() == sent);
+    }
+    assertThat(relay.p2p().metrics().broadcastQueueFull.count()).as("refusals on the network without peers, counted").isPositive();
+    assertThat(relay.ws().metrics().broadcastQueueFull.count()).isZero();
+  }
+
   private static HybridConfig withPeers(HybridConfig self, HybridConfig other, PrivateKey otherKey) {
     List<String> peers = List.of(other.network().listenAddress(),
         "/ip4/127.0.0.1/tcp/" + other.p2pListenAddress().split(":")[1] + "/p2p/" + otherKey.peerId().toBase58());
