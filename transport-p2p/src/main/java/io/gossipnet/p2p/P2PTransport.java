@@ -442,6 +442,17 @@ public final class P2PTransport implements Transport {
     }
     if (superseded.remove(stream)) {
       refuse(stream, "superseded", "the peer opened another gossip stream during this one's exchange");
+      // The newer stream may be on another connection (two dials that both got through): this
+      // one then gets no stream again, and the mesh must replace it if the newer one fails too.
+      Stream newer = exchanging.get(remote);
+      P2PStreamConnection kept = streams.get(remote);
+      Connection current = newer != null ? newer.connection() : kept != null ? kept.libp2pConnection() : null;
+      if (current != conn && conn.isOpen()) {
+        streamEnded.add(conn);
+        if (!conn.isOpen()) {
+          streamEnded.remove(conn);
+        }
+      }
       return;
     }
     if (failure != null) {
